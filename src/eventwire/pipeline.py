@@ -1,0 +1,135 @@
+"""The stages in order, on one screen.
+
+    ingest ──► extract ──► nlp ──► events ──► resolve ──► claims/finalize ──► (store, cluster)
+
+Each stage is one package with one entry function; this module only wires them.
+Errors in one input become an ``InputError`` and the run goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from eventwire.config import Settings
+from eventwire.errors import InputRejected
+from eventwire.events import find_events
+from eventwire.events.claims import link_claims
+from eventwire.events.finalize import finalize_events
+from eventwire.events.lexicon import Lexicon, load_lexicon
+from eventwire.extract import extract_article
+from eventwire.model import Article, InputError, RawDocument, Result
+from eventwire.nlp import load_pipeline, parse_articles
+from eventwire.resolve import resolve_article
+from eventwire.resolve.kb import KnowledgeBase, load_knowledge_base
+from eventwire.resolve.places import Gazetteer, load_gazetteer
+from eventwire.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    """Everything loaded once per process: the spaCy model, lexicon, knowledge base, gazetteer."""
+
+    settings: Settings
+    nlp: Language
+    lexicon: Lexicon
+    kb: KnowledgeBase
+    gazetteer: Gazetteer
+
+
+def build_pipeline(settings: Settings) -> Pipeline:
+    return Pipeline(
+        settings=settings,
+        nlp=load_pipeline(settings.model),
+        lexicon=load_lexicon(),
+        kb=load_knowledge_base(settings.kb_overrides),
+        gazetteer=load_gazetteer(),
+    )
+
+
+def analyse(article: Article, doc: Doc, pipeline: Pipeline) -> Result:
+    """events → resolve → claims across sentences → final tidy, for one parsed article."""
+    sentences, candidates = find_events(doc, article, pipeline.lexicon)
+    resolved = resolve_article(doc, article, sentences, candidates, pipeline.kb, pipeline.gazetteer)
+    events = finalize_events(link_claims(resolved.events))
+    return Result(article, sentences, events, resolved.mentions, resolved.places)
+
+
+def extract_all(
+    documents: Iterable[RawDocument | InputError], settings: Settings
+) -> Iterator[Article | InputError]:
+    for document in documents:
+        if isinstance(document, InputError):
+            yield document
+            continue
+        try:
+            yield extract_article(document, max_chars=settings.max_chars)
+        except InputRejected as exc:
+            yield InputError(exc.source, exc.reason)
+
+
+def process(
+    documents: Iterable[RawDocument | InputError], pipeline: Pipeline
+) -> Iterator[Result | InputError]:
+    """Results for every document, in input order; failures as ``InputError``."""
+    pending: list[Article | InputError] = []
+
+    def flush() -> Iterator[Result | InputError]:
+        articles = [item for item in pending if isinstance(item, Article)]
+        parsed = parse_articles(pipeline.nlp, articles, pipeline.settings.batch_size)
+        for item in pending:
+            if isinstance(item, InputError):
+                yield item
+                continue
+            article, doc = next(parsed)
+            yield analyse(article, doc, pipeline)
+        pending.clear()
+
+    for item in extract_all(documents, pipeline.settings):
+        pending.append(item)
+        if len(pending) >= pipeline.settings.batch_size:
+            yield from flush()
+    yield from flush()
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    stored: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    events: int = 0
+
+
+def ingest(
+    documents: Iterable[RawDocument | InputError],
+    pipeline: Pipeline,
+    store: Store,
+    on_error: Callable[[InputError], None],
+    on_article: Callable[[Result | None], None] = lambda _: None,
+) -> IngestSummary:
+    """Process and store every document; content already stored is skipped before parsing."""
+    summary = IngestSummary()
+
+    def new_only() -> Iterator[RawDocument | InputError]:
+        for document in documents:
+            if isinstance(document, RawDocument) and store.has_content(document.content_hash):
+                summary.unchanged += 1
+                on_article(None)
+                continue
+            yield document
+
+    for item in process(new_only(), pipeline):
+        if isinstance(item, InputError):
+            summary.failed += 1
+            on_error(item)
+            continue
+        if store.add(item):
+            summary.stored += 1
+            summary.events += len(item.events)
+        else:
+            summary.unchanged += 1
+        on_article(item)
+    return summary

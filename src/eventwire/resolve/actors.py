@@ -1,0 +1,451 @@
+"""One mention → the actors it names, with codes, sectors and the rule that decided.
+
+Order of evidence, most specific first:
+
+1. a person's name (knowledge base, then the article's own earlier mentions, then
+   a strict fuzzy match), with the office held at the article's date;
+2. the whole phrase as a named body, organisation, group, state or metonym;
+3. a role word with its country ("Russian diplomats", "South Korea's National
+   Security Council", "officials of the US, South Korea and Japan");
+4. references back into the article ("the Russian president", "Kim", "both
+   nations", "they", "the leaders");
+5. a place, which stands for its state when it is a party (a visit's destination,
+   an attacked town).
+
+Anything else stays unresolved, with its text and ``code: None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from spacy.tokens import Span, Token
+
+from eventwire.model import Actor
+from eventwire.resolve.discourse import Discourse, Referent
+from eventwire.resolve.kb import Entry, KnowledgeBase, Person, RoleWord, fold
+from eventwire.resolve.places import Gazetteer
+
+_STATE_KINDS = frozenset({"state"})
+_PARTY_KINDS = frozenset({"state", "body", "group", "person"})
+_PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+_SINGULAR_PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
+_STATE_WORDS = frozenset(
+    {
+        "nation",
+        "nations",
+        "country",
+        "countries",
+        "state",
+        "states",
+        "side",
+        "sides",
+        "government",
+        "governments",
+        "capital",
+        "capitals",
+    }
+)
+_LEADER_WORDS = frozenset({"leader", "leaders", "president", "presidents", "head", "heads"})
+_NUMBER_WORDS = {"two": 2, "both": 2, "three": 3, "all": 0}
+_ENTRY_PREFERENCE = (
+    "institution",
+    "organization",
+    "group",
+    "person",
+    "metonym",
+    "country",
+    "demonym",
+    "adjective",
+)
+_FUZZY_MIN = 92
+_REFERENT_KINDS = {"country": "state", "metonym": "state", "adjective": "state", "demonym": "group"}
+_GOVERNMENT_WORDS = frozenset({"government", "country", "state", "administration", "regime"})
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    actors: tuple[Actor, ...]
+    referent: Referent | None
+
+
+def _actor(
+    span: Span,
+    *,
+    name: str | None,
+    code: str | None,
+    sector: str | None,
+    kb_id: str | None = None,
+    rule: str,
+    antecedent: str | None = None,
+) -> Actor:
+    return Actor(
+        text=span.text,
+        start=span.start_char,
+        end=span.end_char,
+        name=name,
+        code=code,
+        sector=sector,
+        kb_id=kb_id,
+        rule=rule,
+        antecedent=antecedent,
+    )
+
+
+def _best(entries: tuple[Entry, ...]) -> Entry | None:
+    if not entries:
+        return None
+    return min(entries, key=lambda e: _ENTRY_PREFERENCE.index(e.kind))
+
+
+def _person_actor(
+    span: Span, person: Person, discourse: Discourse, rule: str, antecedent: str | None = None
+) -> Actor:
+    role = person.role_at(discourse.day)
+    return _actor(
+        span,
+        name=person.name,
+        code=role.country if role else None,
+        sector=role.sector if role else None,
+        kb_id=person.kb_id,
+        rule=rule,
+        antecedent=antecedent,
+    )
+
+
+def _fuzzy_person(name: str, kb: KnowledgeBase) -> Person | None:
+    """A spelling variant of a known person ("Zelenskiy"); never a different person.
+
+    Only names of two or more words, only above a high score, and only when the
+    surnames themselves agree closely.
+    """
+    words = name.split()
+    if len(words) < 2 or not kb.people:
+        return None
+    choices = {p.name: p for p in kb.people}
+    match = process.extractOne(
+        name, list(choices), scorer=fuzz.token_sort_ratio, score_cutoff=_FUZZY_MIN
+    )
+    if match is None:
+        return None
+    person = choices[match[0]]
+    if fuzz.ratio(fold(words[-1]), fold(person.name.split()[-1])) < 85:
+        return None
+    return person
+
+
+def _entity_span(token: Token, labels: frozenset[str]) -> Span | None:
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end and ent.label_ in labels:
+            return ent
+    return None
+
+
+def _person_in(span: Span) -> Span | None:
+    """The PERSON entity the phrase is about: its head, or an apposition of its head."""
+    head = span.root
+    candidates = [head] + [c for c in head.children if c.dep_ == "appos"]
+    for token in candidates:
+        ent = _entity_span(token, frozenset({"PERSON"}))
+        if ent is not None and span.start <= ent.start and ent.end <= span.end:
+            return ent
+    return None
+
+
+def _country_of_modifiers(tokens: list[Token], kb: KnowledgeBase) -> list[str]:
+    codes: list[str] = []
+    for token in tokens:
+        ent = _entity_span(token, frozenset({"GPE", "NORP", "ORG", "LOC"}))
+        text = ent.text if ent is not None else token.text
+        entry = _best(
+            tuple(
+                e
+                for e in kb.lookup(text)
+                if e.kind in {"country", "adjective", "metonym", "demonym"}
+            )
+        )
+        if entry is None and ent is not None and ent.root != token:
+            entry = _best(
+                tuple(e for e in kb.lookup(token.text) if e.kind in {"country", "adjective"})
+            )
+        if entry is not None and entry.code and entry.code not in codes:
+            codes.append(entry.code)
+    return codes
+
+
+def _role_context(head: Token, kb: KnowledgeBase) -> tuple[RoleWord | None, list[str]]:
+    """Role of a noun phrase's head and the states qualifying it."""
+    compounds = [c for c in head.lefts if c.dep_ in {"compound", "amod"}]
+    role = None
+    for start in range(len(compounds) + 1):  # "national security council", then "security council"…
+        words = [c.text for c in compounds[start:] if c.ent_type_ not in {"GPE", "NORP"}] + [
+            head.text
+        ]
+        role = kb.role(" ".join(words)) or kb.role(" ".join([*words[:-1], head.lemma_]))
+        if role is not None:
+            break
+    modifiers = [c for c in head.children if c.dep_ in {"poss", "compound", "amod", "nmod"}]
+    codes = _country_of_modifiers(modifiers, kb)
+    if not codes:
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"of", "from"}:
+                objs = [o for o in prep.children if o.dep_ == "pobj"]
+                for obj in objs:
+                    codes.extend(
+                        _country_of_modifiers(
+                            [obj, *[c for c in obj.children if c.dep_ == "conj"]], kb
+                        )
+                    )
+    return role, codes
+
+
+def _plural_reference(span: Span, discourse: Discourse, sentence: int) -> tuple[list[Actor], str]:
+    """ "they", "the two leaders", "both nations", "the leaders" → the parties meant."""
+    head = span.root
+    words = {t.lower_ for t in span}
+    position = span.start_char
+    if head.lower_ in _STATE_WORDS or head.lemma_ in _STATE_WORDS:
+        group = discourse.last_group(sentence, position, _STATE_KINDS)
+        if group is not None:
+            return list(group.actors), "coref.group.v1"
+        return discourse.last_distinct(2, sentence, position, _STATE_KINDS), "coref.states.v1"
+    if head.lower_ in _LEADER_WORDS or head.lemma_ in _LEADER_WORDS:
+        group = discourse.last_group(sentence, position, frozenset({"person"}))
+        if group is not None:
+            return list(group.actors), "coref.group.v1"
+        return discourse.last_distinct(
+            2, sentence, position, frozenset({"person"})
+        ), "coref.leaders.v1"
+    if head.lower_ in _PLURAL_PRONOUNS or words & {"both", "two"}:
+        group = discourse.last_group(sentence, position, _PARTY_KINDS)
+        if group is not None:
+            return list(group.actors), "coref.group.v1"
+        return discourse.last_distinct(
+            2, sentence, position, frozenset({"person"})
+        ), "coref.leaders.v1"
+    return [], ""
+
+
+def _as_references(span: Span, actors: list[Actor], rule: str) -> tuple[Actor, ...]:
+    return tuple(
+        _actor(
+            span,
+            name=a.name,
+            code=a.code,
+            sector=a.sector,
+            kb_id=a.kb_id,
+            rule=rule,
+            antecedent=a.text,
+        )
+        for a in actors
+    )
+
+
+def _is_plural(head: Token) -> bool:
+    return head.tag_ in {"NNS", "NNPS"} or head.lower_ in _PLURAL_PRONOUNS
+
+
+class ActorResolver:
+    """Resolves mention spans of one article, remembering them for coreference."""
+
+    def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer, discourse: Discourse) -> None:
+        self.kb = kb
+        self.gazetteer = gazetteer
+        self.discourse = discourse
+
+    def resolve(self, span: Span, sentence: int) -> Resolution:
+        for step in (self._person, self._named, self._role, self._reference, self._place):
+            resolution = step(span, sentence)
+            if resolution is not None:
+                if resolution.referent is not None:
+                    self.discourse.remember(resolution.referent)
+                return resolution
+        unresolved = _actor(span, name=None, code=None, sector=None, rule="unresolved")
+        return Resolution((unresolved,), None)
+
+    def countries_in_view(self) -> tuple[str, ...]:
+        """States the article has named so far: they disambiguate place names."""
+        codes = (a.code for r in self.discourse.referents for a in r.actors if a.code)
+        return tuple(dict.fromkeys(codes))
+
+    # Building results -------------------------------------------------------------
+
+    def _from_referent(
+        self, span: Span, sentence: int, referent: Referent, rule: str, office: str | None = None
+    ) -> Resolution:
+        """A back-reference: the antecedent's actors, with this mention's text."""
+        actors = _as_references(span, list(referent.actors), rule)
+        remembered = Referent(
+            actors,
+            sentence,
+            span.start_char,
+            referent.kind,
+            referent.name_tokens,
+            office or referent.office,
+        )
+        return Resolution(actors, remembered)
+
+    def _from_person(self, span: Span, sentence: int, person: Person, rule: str) -> Resolution:
+        actor = _person_actor(span, person, self.discourse, rule)
+        role = person.role_at(self.discourse.day)
+        remembered = Referent(
+            (actor,),
+            sentence,
+            span.start_char,
+            "person",
+            tuple(person.name.split()),
+            role.office if role else None,
+        )
+        return Resolution((actor,), remembered)
+
+    # 1. people ------------------------------------------------------------------------
+
+    def _person(self, span: Span, sentence: int) -> Resolution | None:
+        name_span = _person_in(span)
+        if name_span is None:
+            return None
+        name = name_span.text
+        tokens = tuple(name.replace("’s", "").replace("'s", "").split())
+        if len(tokens) == 1:
+            referent = self.discourse.person_named(tokens[0], span.start_char)
+            if referent is not None:
+                return self._from_referent(span, sentence, referent, "coref.name.v1")
+        entry = _best(tuple(e for e in self.kb.lookup(name) if e.kind == "person"))
+        if entry is not None and entry.person is not None:
+            return self._from_person(span, sentence, entry.person, "kb.person.v1")
+        fuzzy = _fuzzy_person(name, self.kb)
+        if fuzzy is not None:
+            return self._from_person(span, sentence, fuzzy, "kb.person-fuzzy.v1")
+        return self._unknown_person(span, sentence, name_span, tokens)
+
+    def _unknown_person(
+        self, span: Span, sentence: int, name_span: Span, tokens: tuple[str, ...]
+    ) -> Resolution:
+        """Title and country from the phrase: "Russia's ambassador to the US, Anatoly
+        Antonov", "Foreign Minister Sergei Lavrov"; the name alone says nothing."""
+        role_word, codes = _role_context(span.root, self.kb)
+        before_name = [t for t in span if t.i < name_span.start]
+        if role_word is None:
+            titles = [t for t in before_name if t.dep_ in {"compound", "amod"} and not t.ent_type_]
+            role_word = self.kb.role(" ".join(t.text for t in titles)) if titles else None
+            codes = codes or _country_of_modifiers(before_name, self.kb)
+        code = codes[0] if codes else None
+        actor = _actor(
+            span,
+            name=name_span.text,
+            code=code,
+            sector=role_word.sector if role_word else None,
+            rule="title.v1" if role_word or code else "person.unknown.v1",
+        )
+        office = role_word.office if role_word else None
+        return Resolution(
+            (actor,), Referent((actor,), sentence, span.start_char, "person", tokens, office)
+        )
+
+    # 2. named states, bodies, organisations, groups, metonyms -------------------------
+
+    def _named(self, span: Span, sentence: int) -> Resolution | None:
+        head = span.root
+        texts = [span.text]
+        ent = _entity_span(head, frozenset({"GPE", "ORG", "NORP", "LOC", "FAC"}))
+        if ent is not None:
+            texts.append(ent.text)
+        entry = None
+        for text in texts:
+            entry = _best(tuple(e for e in self.kb.lookup(text) if e.kind != "person"))
+            if entry is not None:
+                break
+        if entry is None or entry.code is None:
+            return None
+        if entry.kind == "adjective" and head.pos_ == "NOUN" and self.kb.role(head.text):
+            return None  # "Russian diplomats": a role with a nationality, step 3
+        kind = _REFERENT_KINDS.get(entry.kind, "body")
+        actor = _actor(
+            span,
+            name=entry.name,
+            code=entry.code,
+            sector=entry.sector,
+            kb_id=entry.kb_id,
+            rule=f"kb.{entry.kind}.v1",
+        )
+        return Resolution((actor,), Referent((actor,), sentence, span.start_char, kind))
+
+    # 3. roles with their states ---------------------------------------------------------
+
+    def _role(self, span: Span, sentence: int) -> Resolution | None:
+        head = span.root
+        role_word, codes = _role_context(head, self.kb)
+        if role_word is None:
+            return None
+        position = span.start_char
+        office = role_word.office
+        if codes:
+            if office and not _is_plural(head) and len(codes) == 1:
+                holder = self._office_holder(span, sentence, office, codes[0])
+                if holder is not None:
+                    return holder
+            actors = tuple(
+                _actor(span, name=None, code=code, sector=role_word.sector, rule="kb.role.v1")
+                for code in codes
+            )
+            return Resolution(actors, Referent(actors, sentence, position, "body"))
+        if _is_plural(head) or head.lower_ in _STATE_WORDS:
+            return None  # "the leaders", "the two countries": step 4
+        if office:
+            referent = self.discourse.person_with_office(office, None, position)
+            if referent is not None:
+                return self._from_referent(span, sentence, referent, "coref.title.v1", office)
+        if role_word.sector == "GOV" and head.lemma_ in _GOVERNMENT_WORDS:
+            last = self.discourse.last_of(_STATE_KINDS, sentence, position)
+            if last is not None:
+                return self._from_referent(span, sentence, last, "coref.state.v1")
+        return None
+
+    def _office_holder(
+        self, span: Span, sentence: int, office: str, country: str
+    ) -> Resolution | None:
+        """ "the Russian president": the article's own holder of the office, else the
+        knowledge base's holder at the article's date."""
+        referent = self.discourse.person_with_office(office, country, span.start_char)
+        if referent is not None:
+            return self._from_referent(span, sentence, referent, "coref.title.v1", office)
+        person = self.kb.holder(country, office, self.discourse.day)
+        if person is None:
+            return None
+        return self._from_person(span, sentence, person, "kb.office-holder.v1")
+
+    # 4. references back into the article -----------------------------------------------
+
+    def _reference(self, span: Span, sentence: int) -> Resolution | None:
+        head = span.root
+        position = span.start_char
+        if head.lower_ in _SINGULAR_PERSON_PRONOUNS:
+            referent = self.discourse.last_of(frozenset({"person"}), sentence, position)
+            if referent is None:
+                return None
+            return Resolution(_as_references(span, list(referent.actors), "coref.pronoun.v1"), None)
+        if not (_is_plural(head) or head.lower_ in _STATE_WORDS):
+            return None
+        found, rule = _plural_reference(span, self.discourse, sentence)
+        if not found:
+            return None
+        actors = _as_references(span, found, rule)
+        is_state = head.lower_ in _STATE_WORDS or head.lemma_ in _STATE_WORDS
+        kind = "state" if is_state or any(a.name is None for a in actors) else "person"
+        return Resolution(actors, Referent(actors, sentence, position, kind))
+
+    # 5. places standing for their state -------------------------------------------------
+
+    def _place(self, span: Span, sentence: int) -> Resolution | None:
+        ent = _entity_span(span.root, frozenset({"GPE", "LOC", "FAC"}))
+        if ent is None:
+            return None
+        text = span.text if span.root == ent.root else ent.text
+        place = self.gazetteer.find(text, self.countries_in_view())
+        if place is None or place.country is None:
+            return None
+        actor = _actor(
+            span, name=place.name, code=place.country, sector=None, rule="gazetteer.place.v1"
+        )
+        return Resolution((actor,), Referent((actor,), sentence, span.start_char, "place"))
