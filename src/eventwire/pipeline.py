@@ -54,7 +54,7 @@ def analyse(article: Article, doc: Doc, pipeline: Pipeline) -> Result:
     """events → resolve → claims across sentences → final tidy, for one parsed article."""
     sentences, candidates = find_events(doc, article, pipeline.lexicon)
     resolved = resolve_article(doc, article, sentences, candidates, pipeline.kb, pipeline.gazetteer)
-    events = finalize_events(link_claims(resolved.events))
+    events = finalize_events(link_claims(resolved.events), pipeline.lexicon)
     return Result(article, sentences, events, resolved.mentions, resolved.places)
 
 

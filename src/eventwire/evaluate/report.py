@@ -45,7 +45,7 @@ def evaluation_table(evaluation: Evaluation) -> Table:
     table = Table(title=title)
     table.add_column("score")
     columns = [(gold.id, counts) for gold, counts in evaluation.files]
-    if len(columns) > 1:
+    if len(columns) != 1:
         columns.append(("TOTAL (micro)", evaluation.total))
     for name, _ in columns:
         table.add_column(name, justify="right", overflow="fold")

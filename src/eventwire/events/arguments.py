@@ -90,12 +90,14 @@ def recipient_heads(trigger: Token, sense: TriggerSense, is_verb: bool) -> list[
 
 def _nominal_actor(noun: Token, cues: Cues) -> tuple[list[Token], Token, bool]:
     """Actor of a noun trigger and the predicate that carries its status."""
-    owners = [
-        t
-        for t in _possessor(noun)
-        if t.pos_ != "PRON" or t.lower_ in {"their", "its", "his", "her", "our"}
-    ]
-    if owners:
+    owners = _possessor(noun)
+    head = noun.head
+    supported = (
+        noun.dep_ in {"dobj", "nsubjpass"}
+        and head.pos_ in {"VERB", "AUX"}
+        and head.lemma_.lower() in cues.support_verbs
+    )
+    if owners and not (supported and all(o.pos_ == "PRON" for o in owners)):
         return owners, noun, False
     agents = prep_objects(noun, frozenset({"by"}))
     if agents:
@@ -103,9 +105,10 @@ def _nominal_actor(noun: Token, cues: Cues) -> tuple[list[Token], Token, bool]:
     between = prep_objects(noun, frozenset({"between", "among"}))
     if len(between) >= 2:
         return between, noun, False
-    head = noun.head
-    if noun.dep_ in {"dobj", "nsubjpass"} and head.pos_ in {"VERB", "AUX"}:
-        return own_subjects(head) or inherited_subjects(head), head, True
+    if supported:
+        # "launched its invasion", "imposed sanctions": the supporting verb's subject acts.
+        subjects = own_subjects(head) or inherited_subjects(head)
+        return subjects or owners, head, True
     if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
         verb = head.head
         if verb.lemma_ in cues.threatening | cues.denying or verb.lemma_ in cues.accusing:

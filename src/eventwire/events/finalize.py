@@ -1,7 +1,8 @@
 """Last pass over one article's events, once actors have codes.
 
 1. mentions that resolved to nothing ("the offer", "their friendship") leave the
-   actor and recipient lists; an event left with no party at all is dropped;
+   actor and recipient lists, and so do recipients indistinguishable from an actor;
+   an event left with no party, or without the party its trigger needs, is dropped;
 2. symmetric events keep no recipient that is already an actor;
 3. a consultation among three or more parties is multilateral;
 4. the same event stated twice in one sentence ("visit factories … and inspect the
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from eventwire.events.lexicon import Lexicon, TriggerSense, load_lexicon
 from eventwire.model import Actor, Event
 
 
@@ -23,13 +25,27 @@ def _codes(actors: tuple[Actor, ...]) -> frozenset[str]:
     return frozenset(a.code for a in actors if a.code)
 
 
-def _tidy(event: Event) -> Event | None:
+def _parties(actors: tuple[Actor, ...]) -> frozenset[tuple[str | None, str | None]]:
+    return frozenset((a.code, a.sector) for a in actors)
+
+
+def _tidy(event: Event, sense: TriggerSense | None) -> Event | None:
     actors, recipients = _known(event.actor), _known(event.recipient)
-    if not actors and not recipients:
-        return None
     if event.reciprocal:
         actor_codes = _codes(actors)
         recipients = tuple(r for r in recipients if not r.code or r.code not in actor_codes)
+    else:
+        # A recipient indistinguishable from an actor (same state, same sector) is a
+        # misread ("the Moscow-Pyongyang alliance aiding Russia's efforts"), not a party.
+        acting = _parties(actors)
+        recipients = tuple(r for r in recipients if (r.code, r.sector) not in acting)
+    if not actors and not recipients:
+        return None
+    if sense is not None and (
+        (sense.has("needs_recipient") and not recipients)
+        or (sense.has("needs_actor") and not actors)
+    ):
+        return None
     mode = event.mode
     if event.type == "CONSULT" and mode is None and len(_codes(actors) | _codes(recipients)) >= 3:
         mode = "multilateral"
@@ -56,8 +72,9 @@ def _merge(kept: Event, other: Event) -> Event:
     )
 
 
-def finalize_events(events: tuple[Event, ...]) -> tuple[Event, ...]:
-    tidy = [e for e in (_tidy(event) for event in events) if e is not None]
+def finalize_events(events: tuple[Event, ...], lexicon: Lexicon | None = None) -> tuple[Event, ...]:
+    senses = (lexicon or load_lexicon()).by_rule
+    tidy = [e for e in (_tidy(event, senses.get(event.rule)) for event in events) if e is not None]
     merged: dict[tuple[object, ...], Event] = {}
     renamed: dict[str, str] = {}
     for event in tidy:

@@ -212,6 +212,10 @@ def frame_of(predicate: Token, cues: Cues, triggers: dict[int, str]) -> Frame:
             ):
                 frame.suppressed = "topic of a question"
                 return frame
+        elif relation in {"dobj", "nsubj"} and lemma in cues.topic_verbs and current.pos_ == "NOUN":
+            # "discussed the Putin-Kim meeting", "the meeting signifies": a topic, not news.
+            frame.suppressed = "topic"
+            return frame
         elif relation == "dobj" and lemma in cues.threatening:
             frame.cues.add("conditional")
             frame.about = frame.about or governor

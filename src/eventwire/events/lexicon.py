@@ -38,7 +38,16 @@ PLOVER_TYPES = frozenset(
     ]
 )
 _FLAGS = frozenset(
-    {"reciprocal", "visit", "place", "needs_recipient", "needs_actor", "absorbs", "framing"}
+    {
+        "reciprocal",
+        "visit",
+        "place",
+        "needs_recipient",
+        "needs_actor",
+        "absorbs",
+        "framing",
+        "evaluative",
+    }
 )
 _CONDITIONS = frozenset({"obj", "prt", "prep", "mod", "nomod"})
 _SLOTS = frozenset({"dobj", "iobj", "ccsubj", "objposs", "poss", "none"})
@@ -99,6 +108,7 @@ class Cues:
     alleging_words: frozenset[str]
     planned_words: frozenset[str]
     speculative_heads: frozenset[str]
+    topic_verbs: frozenset[str]
     topic_preps: frozenset[str]
     condition_marks: frozenset[str]
     negative_dets: frozenset[str]
@@ -111,6 +121,7 @@ class Lexicon:
     version: str
     senses: Mapping[tuple[str, str], tuple[TriggerSense, ...]]
     cues: Cues
+    by_rule: Mapping[str, TriggerSense]
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.senses.values())
@@ -211,6 +222,6 @@ def parse_cues(text: str) -> Cues:
 def load_lexicon() -> Lexicon:
     """The packaged lexicon, parsed and indexed once per process."""
     senses = parse_triggers(_read_text("triggers.v1.tsv"), "triggers.v1.tsv")
-    return Lexicon(
-        version="triggers.v1", senses=senses, cues=parse_cues(_read_text("cues.v1.json"))
-    )
+    by_rule = {sense.rule: sense for group in senses.values() for sense in group}
+    cues = parse_cues(_read_text("cues.v1.json"))
+    return Lexicon(version="triggers.v1", senses=senses, cues=cues, by_rule=by_rule)

@@ -99,6 +99,19 @@ def _absorbed_tokens(triggers: list[tuple[Token, TriggerSense]]) -> set[int]:
     return absorbed
 
 
+def _evaluation(trigger: Token, args: Arguments, frame: Frame) -> tuple[Arguments, Frame] | None:
+    """ "X argued that Y lacked the authority": X accuses Y. The verdict is the
+    speaker's act, so it is reported; without a party as speaker it is no event."""
+    speakers = [s for s in frame.speakers if s.pos_ in {"PROPN", "NOUN", "PRON"}]
+    evaluated = [a for a in args.actors if a.ent_type_ or a.pos_ in {"PROPN", "PRON"}]
+    if not speakers or frame.media_only or not evaluated:
+        return None
+    if frame.suppressed or "negated" in frame.cues:
+        return None
+    arguments = replace(args, actors=tuple(speakers), recipients=tuple(evaluated), inherited=True)
+    return arguments, Frame()
+
+
 def event_id(article_id: str, sentence_index: int, trigger: Token, event_type: str) -> str:
     key = f"{article_id}|{sentence_index}|{trigger.idx}|{event_type}"
     return "ev_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
@@ -164,6 +177,11 @@ def sentence_candidates(sentence: Span, lexicon: Lexicon) -> list[Candidate]:
             continue
         args = arguments_of(token, sense, lexicon.cues)
         frame = frame_of(args.predicate, lexicon.cues, types)
+        if sense.has("evaluative"):
+            evaluated = _evaluation(token, args, frame)
+            if evaluated is None:
+                continue
+            args, frame = evaluated
         framing.update(t.i for t in frame.framed_by)
         if frame.suppressed:
             if frame.request_head is not None and frame.request_head.i in types:

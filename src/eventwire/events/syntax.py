@@ -87,10 +87,13 @@ def own_subjects(verb: Token) -> list[Token]:
     """The logical subject written on the verb itself (the agent, for passives)."""
     if is_passive(verb):
         return agent_of(verb)
+    # All subject children, not the first: the small model sometimes splits a
+    # coordination ("the US, South Korea, and Japan discussed") into two subjects.
+    found: list[Token] = []
     for child in verb.children:
         if child.dep_ in SUBJECT_DEPS and child.pos_ != "SCONJ":
-            return conjuncts(child)
-    return []
+            found.extend(conjuncts(child))
+    return found
 
 
 def surface_subject(verb: Token) -> list[Token]:
@@ -129,6 +132,8 @@ def inherited_subjects(verb: Token, depth: int = 0) -> list[Token]:
         return surface or inherited_subjects(head, depth + 1)
     if verb.dep_ == "relcl" and head.pos_ in NOMINAL_POS:
         return [head]
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and head.pos_ in NOMINAL_POS:
+        return [head]  # "the alliance aiding Russia": the noun does what the participle says
     if (
         verb.dep_ in {"advcl", "acl"}
         and verb.tag_ in {"VBG", "VBN"}

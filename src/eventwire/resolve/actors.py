@@ -61,6 +61,9 @@ _ENTRY_PREFERENCE = (
 )
 _FUZZY_MIN = 92
 _REFERENT_KINDS = {"country": "state", "metonym": "state", "adjective": "state", "demonym": "group"}
+_OWNER_KINDS = frozenset(
+    {"country", "adjective", "metonym", "organization", "group", "institution"}
+)
 _GOVERNMENT_WORDS = frozenset({"government", "country", "state", "administration", "regime"})
 
 
@@ -174,7 +177,9 @@ def _country_of_modifiers(tokens: list[Token], kb: KnowledgeBase) -> list[str]:
     return codes
 
 
-def _role_context(head: Token, kb: KnowledgeBase) -> tuple[RoleWord | None, list[str]]:
+def _role_context(
+    head: Token, kb: KnowledgeBase, discourse: Discourse | None = None, sentence: int = 0
+) -> tuple[RoleWord | None, list[str]]:
     """Role of a noun phrase's head and the states qualifying it."""
     compounds = [c for c in head.lefts if c.dep_ in {"compound", "amod"}]
     role = None
@@ -187,6 +192,17 @@ def _role_context(head: Token, kb: KnowledgeBase) -> tuple[RoleWord | None, list
             break
     modifiers = [c for c in head.children if c.dep_ in {"poss", "compound", "amod", "nmod"}]
     codes = _country_of_modifiers(modifiers, kb)
+    owner = next((m for m in modifiers if m.dep_ == "poss" and m.lower_ in {"its", "their"}), None)
+    if not codes and owner is not None and discourse is not None:
+        # "its troops", "their forces": the state or group last named.
+        kinds = frozenset({"state", "body", "group"})
+        found = (
+            discourse.last_of(kinds, sentence, head.idx)
+            if owner.lower_ == "its"
+            else discourse.last_group(sentence, head.idx, kinds)
+        )
+        if found is not None:
+            codes = [a.code for a in found.actors if a.code]
     if not codes:
         for prep in head.children:
             if prep.dep_ == "prep" and prep.lower_ in {"of", "from"}:
@@ -255,7 +271,8 @@ class ActorResolver:
         self.discourse = discourse
 
     def resolve(self, span: Span, sentence: int) -> Resolution:
-        for step in (self._person, self._named, self._role, self._reference, self._place):
+        steps = (self._person, self._named, self._role, self._reference, self._place, self._owner)
+        for step in steps:
             resolution = step(span, sentence)
             if resolution is not None:
                 if resolution.referent is not None:
@@ -306,6 +323,10 @@ class ActorResolver:
         if name_span is None:
             return None
         name = name_span.text
+        if any(e.kind != "person" for e in self.kb.lookup(name)):
+            return (
+                None  # the model's PERSON label on "Kyiv", "Hamas": the knowledge base knows better
+            )
         tokens = tuple(name.replace("’s", "").replace("'s", "").split())
         if len(tokens) == 1:
             referent = self.discourse.person_named(tokens[0], span.start_char)
@@ -375,7 +396,7 @@ class ActorResolver:
 
     def _role(self, span: Span, sentence: int) -> Resolution | None:
         head = span.root
-        role_word, codes = _role_context(head, self.kb)
+        role_word, codes = _role_context(head, self.kb, self.discourse, sentence)
         if role_word is None:
             return None
         position = span.start_char
@@ -449,3 +470,27 @@ class ActorResolver:
             span, name=place.name, code=place.country, sector=None, rule="gazetteer.place.v1"
         )
         return Resolution((actor,), Referent((actor,), sentence, span.start_char, "place"))
+
+    # 6. a thing named by its owner ----------------------------------------------------
+
+    def _owner(self, span: Span, sentence: int) -> Resolution | None:
+        """ "Russian drones", "Ukraine's second-largest city", "a Liberian-flagged ship":
+        the head is no party, but the states named in front of it are, and the act is
+        theirs."""
+        head = span.root
+        if head.pos_ not in {"NOUN", "PROPN"}:
+            return None
+        codes: dict[str, Entry] = {}
+        for token in span:
+            if token.i >= head.i or token.pos_ not in {"PROPN", "ADJ", "NOUN"}:
+                continue
+            ent = _entity_span(token, frozenset({"GPE", "NORP", "ORG"}))
+            text = ent.text if ent is not None else token.text
+            entry = _best(tuple(e for e in self.kb.lookup(text) if e.kind in _OWNER_KINDS))
+            if entry is not None and entry.code and entry.code not in codes:
+                codes[entry.code] = entry
+        actors = tuple(
+            _actor(span, name=e.name, code=code, sector=None, kb_id=e.kb_id, rule="kb.owner.v1")
+            for code, e in codes.items()
+        )
+        return Resolution(actors, None) if actors else None

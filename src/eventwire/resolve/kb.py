@@ -35,7 +35,7 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = _DOTTED_ABBREVIATION.sub(lambda m: m.group(0).replace(".", ""), text)
-    text = re.sub(r"'s\b", "'s", text)
+    text = re.sub(r"(?:'s|s')$", lambda m: "" if m.group(0) == "'s" else "s", text.strip())
     text = " ".join(text.replace(".", " ").split()) if "." in text else " ".join(text.split())
     return text[4:] if text.startswith("the ") else text
 
@@ -80,12 +80,16 @@ class Person:
         if not self.roles:
             return None
         ordered = sorted(self.roles, key=lambda r: (r.start or "", _end_of(r.end or "9999")))
+        # Among roles held at once, the higher office speaks (head of state over party leader).
         if day is None:
             current = [r for r in ordered if r.end is None]
-            return (current or ordered)[-1]
+            if current:
+                return min(current, key=lambda r: _OFFICE_RANK.get(r.office, 99))
+            last_end = _end_of(ordered[-1].end or "")
+            latest = [r for r in ordered if _end_of(r.end or "") == last_end]
+            return min(latest, key=lambda r: _OFFICE_RANK.get(r.office, 99))
         covering = [r for r in ordered if r.covers(day)]
         if covering:
-            # The higher office first when several overlap (president over party leader).
             return min(covering, key=lambda r: _OFFICE_RANK.get(r.office, 99))
         iso = day.isoformat()
         before = [r for r in ordered if r.end is not None and _end_of(r.end) < iso]
@@ -140,7 +144,10 @@ class KnowledgeBase:
     sizes: dict[str, int] = field(default_factory=dict)
 
     def lookup(self, text: str) -> tuple[Entry, ...]:
-        return self.aliases.get(fold(text), ())
+        key = acronym_key(text)
+        if key is not None and key in self.aliases:
+            return self.aliases[key]
+        return self.aliases.get(fold(text), ()) if key is None or len(key) >= 5 else ()
 
     def role(self, text: str) -> RoleWord | None:
         return self.roles.get(fold(text))
@@ -162,13 +169,28 @@ def _entries(data: Mapping[str, Any], key: str, name: str) -> list[dict[str, Any
     return value
 
 
+def acronym_key(text: str) -> str | None:
+    """ "U.S." → "=US": acronyms match only as written in capitals, so the pronoun "us"
+    and the question word "who" never become the USA or the WHO."""
+    bare = text.replace(".", "").replace(" ", "")
+    if bare.startswith("the") or bare.startswith("The"):
+        bare = bare[3:]
+    if 2 <= len(bare) <= 12 and bare.isupper() and bare.isalpha():
+        return "=" + bare
+    return None
+
+
 def _add(index: dict[str, list[Entry]], names: Iterable[str], entry: Entry) -> None:
     for alias in names:
         if not alias:
             continue
-        bucket = index[fold(alias)]
-        if entry not in bucket:
-            bucket.append(entry)
+        keys = [acronym_key(alias) or fold(alias)]
+        if keys[0].startswith("=") and len(keys[0]) >= 5:
+            keys.append(fold(alias))  # "Nato" as British papers write it; short ones stay exact
+        for key in keys:
+            bucket = index[key]
+            if entry not in bucket:
+                bucket.append(entry)
 
 
 def _load_countries(
