@@ -40,10 +40,17 @@ def _possessor(noun: Token) -> list[Token]:
     for child in noun.children:
         if child.dep_ == "poss":
             return conjuncts(child)
+    if noun.ent_type_:
+        return []  # "the United States": "United" is part of the name, not an owner
     for child in noun.children:
         if child.dep_ in {"compound", "amod", "nmod"} and child.ent_type_ in ACTOR_ENTS:
             return [child]
     return []
+
+
+def _owned(noun: Token) -> bool:
+    """Whether a party is named in front of ``noun`` ("Russian positions", "a Liberian-flagged ship")."""
+    return any(t.ent_type_ in ACTOR_ENTS for t in noun.subtree if t.i < noun.i)
 
 
 def _slot_heads(trigger: Token, slot: RecipientSlot, is_verb: bool) -> list[Token]:
@@ -53,6 +60,13 @@ def _slot_heads(trigger: Token, slot: RecipientSlot, is_verb: bool) -> list[Toke
         return [c for d in children_with(trigger, "dative", "iobj") for c in conjuncts(d)]
     if slot.kind == "prep":
         return prep_objects(trigger, slot.preps)
+    if slot.kind == "ccobj":
+        # "warned that Israel would push Hezbollah back": the threat is aimed at Hezbollah.
+        for clause in children_with(trigger, "ccomp"):
+            objects = [o for o in direct_objects(clause) if o.ent_type_ in ACTOR_ENTS]
+            if objects:
+                return objects
+        return []
     if slot.kind == "ccsubj":
         for clause in children_with(trigger, "ccomp"):
             subject = own_subjects(clause) or [
@@ -91,9 +105,12 @@ def recipient_heads(trigger: Token, sense: TriggerSense, is_verb: bool) -> list[
 def _nominal_actor(noun: Token, cues: Cues) -> tuple[list[Token], Token, bool]:
     """Actor of a noun trigger and the predicate that carries its status."""
     owners = _possessor(noun)
-    head = noun.head
+    anchor = noun
+    while anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and anchor.head.head.pos_ == "NOUN":
+        anchor = anchor.head.head  # "held two hours of talks", "a round of strikes"
+    head = anchor.head
     supported = (
-        noun.dep_ in {"dobj", "nsubjpass"}
+        anchor.dep_ in {"dobj", "nsubjpass"}
         and head.pos_ in {"VERB", "AUX"}
         and head.lemma_.lower() in cues.support_verbs
     )
@@ -103,7 +120,7 @@ def _nominal_actor(noun: Token, cues: Cues) -> tuple[list[Token], Token, bool]:
     if agents:
         return agents, noun, False
     between = prep_objects(noun, frozenset({"between", "among"}))
-    if len(between) >= 2:
+    if len(between) >= 2 and not (supported and head.lemma_.lower() in _THIRD_PARTY_VERBS):
         return between, noun, False
     if supported:
         # "launched its invasion", "imposed sanctions": the supporting verb's subject acts.
@@ -118,15 +135,56 @@ def _nominal_actor(noun: Token, cues: Cues) -> tuple[list[Token], Token, bool]:
     return [], noun, False
 
 
+# "Oman hosted talks between Saudi Arabia and the Houthis": the host acts, the two
+# sides are the recipients.
+_THIRD_PARTY_VERBS = frozenset(
+    {
+        "host",
+        "mediate",
+        "broker",
+        "organise",
+        "organize",
+        "facilitate",
+        "convene",
+        "arrange",
+        "chair",
+        "sponsor",
+    }
+)
+_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "on", "across", "around", "to"})
+
+
+def _place_word(token: Token) -> Token | None:
+    """The place a prepositional object names: itself, or its name ("the Sagaing region")."""
+    if token.ent_type_ in PLACE_ENTS:
+        return token
+    return next(
+        (c for c in token.children if c.dep_ == "compound" and c.ent_type_ in PLACE_ENTS), None
+    )
+
+
 def _places(trigger: Token) -> list[Token]:
-    preps = frozenset({"in", "at", "near", "outside", "inside", "on", "across", "around", "to"})
     found = []
-    for obj in prep_objects(trigger, preps):
-        if obj.ent_type_ in PLACE_ENTS:
-            found.append(obj)
-        for prep_obj in prep_objects(obj, frozenset({"in", "of", "near"})):
-            if prep_obj.ent_type_ in PLACE_ENTS:
-                found.append(prep_obj)
+    for obj in prep_objects(trigger, _PLACE_PREPS):
+        for candidate in (obj, *prep_objects(obj, frozenset({"in", "of", "near"}))):
+            place = _place_word(candidate)
+            if place is not None:
+                found.append(place)
+    return found
+
+
+def _clause_places(predicate: Token) -> list[Token]:
+    """Places in "in/at/near X" phrases anywhere in the predicate's own clause: the
+    parser often hangs "in London" on the nearest noun instead of the verb."""
+    found = []
+    for token in predicate.subtree:
+        if token.dep_ != "pobj" or token.ent_type_ not in PLACE_ENTS:
+            continue
+        if token.head.lower_ not in _PLACE_PREPS - {"to", "on"}:
+            continue
+        clause = next((a for a in token.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+        if clause is predicate:
+            found.append(token)
     return found
 
 
@@ -151,10 +209,15 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
     else:
         actors, predicate, inherited = _nominal_actor(trigger, cues)
     recipients = recipient_heads(trigger, sense, is_verb)
+    if not is_verb and not recipients and predicate.lemma_.lower() in _THIRD_PARTY_VERBS:
+        recipients = [
+            h for h in prep_objects(trigger, frozenset({"between", "among"})) if _is_party(h)
+        ]
     if not is_verb and not recipients and predicate is not trigger:
         # "imposed sanctions on Russia": the preposition may hang on the support verb.
         recipients = [h for h in prep_objects(predicate, sense.recipient_preps) if _is_party(h)]
     places = _places(trigger) + ([] if predicate is trigger else _places(predicate))
+    places += [p for p in _clause_places(predicate) if p not in places]
     if sense.has("visit") or sense.has("place"):
         for obj in direct_objects(trigger) if is_verb else []:
             places.extend(
@@ -164,7 +227,8 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
             )
     actors = [a for a in actors if a.pos_ in NOMINAL_POS | {"ADJ"} or a.ent_type_]
     placed = sense.has("visit") or sense.has("place")
-    if placed and places and not any(r.ent_type_ in ACTOR_ENTS | PLACE_ENTS for r in recipients):
+    named = any(r.ent_type_ in ACTOR_ENTS | PLACE_ENTS or _owned(r) for r in recipients)
+    if placed and places and not named:
         recipients = places[:1]  # "visited factories in Komsomolsk" → the place's state
     if sense.has("visit"):
         places = [r for r in recipients if r.ent_type_ in PLACE_ENTS] + places

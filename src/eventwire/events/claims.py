@@ -113,13 +113,21 @@ def _link_denial(
         if claim is not None:
             dropped.add(content.id)
     elif _refers_to_claim(denial, claim_words):
-        claim = next((e for e in _earlier(current, denial) if e.status == "alleged"), None)
+        claim = next(
+            (e for e in _earlier(current, denial) if e.status == "alleged" or e.type == "ACCUSE"),
+            None,
+        )
     if claim is None:
         return current, dropped
     deniers = tuple(a for a in denial.actor if a.code)
-    accusers = _accusers(claim, by_id)
+    if claim.type == "ACCUSE":
+        # "X accused Y of …; Y denied the accusation": the claim is what X alleged, if coded.
+        accusers = claim.actor
+        claim = by_id.get(claim.about or "", claim)
+    else:
+        accusers = _accusers(claim, by_id)
     for index, event in enumerate(current):
-        if event.id == claim.id:
+        if event.id == claim.id and claim.type != "ACCUSE":
             current[index] = replace(event, denied_by=event.denied_by + deniers)
         elif event.id == denial.id:
             kept = tuple(a for a in event.recipient if a.code)

@@ -50,7 +50,7 @@ _FLAGS = frozenset(
     }
 )
 _CONDITIONS = frozenset({"obj", "prt", "prep", "mod", "nomod"})
-_SLOTS = frozenset({"dobj", "iobj", "ccsubj", "objposs", "poss", "none"})
+_SLOTS = frozenset({"dobj", "iobj", "ccsubj", "ccobj", "objposs", "poss", "none"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ _THREAT_MODES = {
     ("ASSAULT", None): "violence",
     ("MOBILIZE", None): "violence",
 }
+_PERSONAL = frozenset({"he", "she", "they", "we"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "nummod"})
 
 
@@ -177,6 +178,11 @@ def sentence_candidates(sentence: Span, lexicon: Lexicon) -> list[Candidate]:
             continue
         args = arguments_of(token, sense, lexicon.cues)
         frame = frame_of(args.predicate, lexicon.cues, types)
+        if frame.speakers and args.actors and all(a.pos_ == "PRON" for a in args.actors):
+            # "Hezbollah said it had fired rockets": the pronoun is the speaker.
+            parties = [s for s in frame.speakers if s.pos_ != "PRON" or s.lower_ in _PERSONAL]
+            if parties:
+                args = replace(args, actors=tuple(parties))
         if sense.has("evaluative"):
             evaluated = _evaluation(token, args, frame)
             if evaluated is None:

@@ -130,6 +130,9 @@ def inherited_subjects(verb: Token, depth: int = 0) -> list[Token]:
     if verb.dep_ == "conj":
         surface = own_subjects(head) or surface_subject(head)
         return surface or inherited_subjects(head, depth + 1)
+    if verb.dep_ in {"acomp", "attr", "oprd"} and head.pos_ in {"VERB", "AUX"}:
+        # "Wang is due to meet": "due" holds the infinitive; "is" holds the subject.
+        return surface_subject(head) or inherited_subjects(head, depth + 1)
     if verb.dep_ == "relcl" and head.pos_ in NOMINAL_POS:
         return [head]
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and head.pos_ in NOMINAL_POS:

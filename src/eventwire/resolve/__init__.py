@@ -9,12 +9,13 @@ the publication date) and its place (from the sentence, else the dateline).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 
 from spacy.tokens import Doc, Span
 
+from eventwire.events.ontology import Ontology, load_ontology
 from eventwire.model import Actor, Article, Event, Place, Sentence
 from eventwire.resolve.actors import ActorResolver
 from eventwire.resolve.dates import date_of
@@ -84,6 +85,24 @@ class _ArticleResolver:
                 self.by_span[key] = resolution.actors
                 self.mentions.extend(a for a in resolution.actors if a.code or a.sector)
 
+    def main_country(self) -> str | None:
+        """The state named most often (the dateline's state breaks ties)."""
+        counts = Counter(
+            a.code
+            for r in self.discourse.referents
+            if r.kind in {"state", "place", "body", "person"}
+            for a in r.actors
+            if a.code and a.code in self.actors.kb.countries
+        )
+        dateline = self.place(Place())
+        if dateline.country:
+            counts[dateline.country] += 1
+        if not counts:
+            return None
+        best = max(counts.values())
+        leaders = [code for code, n in counts.items() if n == best]
+        return dateline.country if dateline.country in leaders else leaders[0]
+
     def actors_for(self, mentions: tuple[Actor, ...]) -> tuple[Actor, ...]:
         resolved: list[Actor] = []
         for mention in mentions:
@@ -105,6 +124,71 @@ class _ArticleResolver:
         return place
 
 
+_PRONOUNS = frozenset({"it", "they", "them", "he", "him", "she", "her", "we", "us", "this", "that"})
+
+
+def _is_thing(actor: Actor) -> bool:
+    return actor.text.lower() not in _PRONOUNS
+
+
+def _local_parties(
+    event: Event,
+    actors: tuple[Actor, ...],
+    recipients: tuple[Actor, ...],
+    location: Place,
+    ontology: Ontology,
+) -> tuple[tuple[Actor, ...], tuple[Actor, ...]]:
+    """Parties the place of the event tells about.
+
+    - "protesters", "students", "police" with no nationality are of the state where
+      the event happens ("police detained students in Novi Sad" → SRB, SRB);
+    - an arrest, deportation or conviction with no one named as doing it was done by
+      that state's authorities ("were arrested in Minsk" → BLR).
+    """
+    country = location.country
+
+    def localise(group: tuple[Actor, ...]) -> tuple[Actor, ...]:
+        return tuple(
+            replace(a, code=country, rule=f"{a.rule}+place.country.v1")
+            if a.code is None and a.sector
+            else a
+            for a in group
+        )
+
+    actors, recipients = localise(actors), localise(recipients)
+    if event.type == "PROTEST":
+        # "Thousands marched on parliament": crowds are civilians of the place.
+        actors = tuple(
+            replace(a, code=country, sector="CVL", rule="place.crowd.v1")
+            if a.rule == "unresolved" and _is_thing(a)
+            else a
+            for a in actors
+        )
+    if ontology.types[event.type].quad == 4:
+        # Targets of force named only by what they are ("the hospital", "young men",
+        # "a village") are where the force was used.
+        recipients = tuple(
+            replace(r, code=country, rule="place.target.v1")
+            if r.rule == "unresolved" and _is_thing(r)
+            else r
+            for r in recipients
+        )
+    if not any(a.code or a.sector for a in actors) and ontology.is_state_act(
+        event.type, event.mode
+    ):
+        authorities = Actor(
+            text=location.text or "",
+            start=location.start or 0,
+            end=location.end or 0,
+            name=f"Authorities ({country})",
+            code=country,
+            sector="GOV",
+            rule="place.authorities.v1",
+        )
+        actors = (authorities,)
+    return actors, recipients
+
+
 def resolve_article(
     doc: Doc,
     article: Article,
@@ -119,16 +203,25 @@ def resolve_article(
     )
     resolver.read(sentences, events)
     published = _published(article)
+    ontology = load_ontology()
+    # The state the story is about: the default for local actors ("police",
+    # "protesters") when the sentence names no place.
+    home = Place(country=resolver.main_country(), basis="dateline")
     resolved = []
     for event in events:
         location = resolver.place(event.location)
         if location.text and location.start is not None:
             resolver.places.append(location)
+        actors = resolver.actors_for(event.actor)
+        recipients = resolver.actors_for(event.recipient)
+        local = location if location.basis == "sentence" and location.country else home
+        if local.country:
+            actors, recipients = _local_parties(event, actors, recipients, local, ontology)
         resolved.append(
             replace(
                 event,
-                actor=resolver.actors_for(event.actor),
-                recipient=resolver.actors_for(event.recipient),
+                actor=actors,
+                recipient=recipients,
                 attributed_to=resolve_speakers(event.attributed_to, resolver.actors_for),
                 date=date_of(event, published),
                 location=location,

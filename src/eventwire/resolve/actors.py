@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from spacy.tokens import Span, Token
 
+from eventwire.events.syntax import conjuncts
 from eventwire.model import Actor
 from eventwire.resolve.discourse import Discourse, Referent
 from eventwire.resolve.kb import Entry, KnowledgeBase, Person, RoleWord, fold
@@ -61,6 +62,42 @@ _ENTRY_PREFERENCE = (
 )
 _FUZZY_MIN = 92
 _REFERENT_KINDS = {"country": "state", "metonym": "state", "adjective": "state", "demonym": "group"}
+# Events and conditions are nobody's agents: "Sudan's war has killed thousands".
+_NOT_OWNED = frozenset(
+    {
+        "war",
+        "conflict",
+        "fighting",
+        "violence",
+        "crisis",
+        "clash",
+        "attack",
+        "strike",
+        "war",
+        "bombing",
+        "shelling",
+        "offensive",
+        "invasion",
+        "unrest",
+        "insurgency",
+        "border",
+        "territory",
+    }
+)
+_PLACE_NOUNS = frozenset(
+    {
+        "town",
+        "city",
+        "village",
+        "region",
+        "province",
+        "district",
+        "capital",
+        "port",
+        "island",
+        "area",
+    }
+)
 _OWNER_KINDS = frozenset(
     {"country", "adjective", "metonym", "organization", "group", "institution"}
 )
@@ -208,11 +245,7 @@ def _role_context(
             if prep.dep_ == "prep" and prep.lower_ in {"of", "from"}:
                 objs = [o for o in prep.children if o.dep_ == "pobj"]
                 for obj in objs:
-                    codes.extend(
-                        _country_of_modifiers(
-                            [obj, *[c for c in obj.children if c.dep_ == "conj"]], kb
-                        )
-                    )
+                    codes.extend(_country_of_modifiers(conjuncts(obj), kb))
     return role, codes
 
 
@@ -221,6 +254,12 @@ def _plural_reference(span: Span, discourse: Discourse, sentence: int) -> tuple[
     head = span.root
     words = {t.lower_ for t in span}
     position = span.start_char
+    if (head.lower_ in _STATE_WORDS or head.lemma_ in _STATE_WORDS) and not (
+        _is_plural(head) or words & {"both", "two"}
+    ):
+        # "the country", "the government", "the capital": the last state named.
+        last = discourse.last_of(_STATE_KINDS, sentence, position)
+        return ([*last.actors], "coref.state.v1") if last is not None else ([], "")
     if head.lower_ in _STATE_WORDS or head.lemma_ in _STATE_WORDS:
         group = discourse.last_group(sentence, position, _STATE_KINDS)
         if group is not None:
@@ -411,8 +450,12 @@ class ActorResolver:
                 for code in codes
             )
             return Resolution(actors, Referent(actors, sentence, position, "body"))
-        if _is_plural(head) or head.lower_ in _STATE_WORDS:
+        if head.lower_ in _STATE_WORDS or head.lemma_ in _STATE_WORDS | _LEADER_WORDS:
             return None  # "the leaders", "the two countries": step 4
+        if _is_plural(head):
+            # "police", "protesters", "officials": a sector, and no state named
+            actor = _actor(span, name=None, code=None, sector=role_word.sector, rule="kb.role.v1")
+            return Resolution((actor,), None)
         if office:
             referent = self.discourse.person_with_office(office, None, position)
             if referent is not None:
@@ -460,6 +503,17 @@ class ActorResolver:
 
     def _place(self, span: Span, sentence: int) -> Resolution | None:
         ent = _entity_span(span.root, frozenset({"GPE", "LOC", "FAC"}))
+        if ent is None and span.root.lemma_ in _PLACE_NOUNS:
+            # "the town of Sake", "the city of Kharkiv"
+            named = [
+                o
+                for p in span.root.children
+                if p.lower_ == "of"
+                for o in p.children
+                if o.dep_ == "pobj"
+            ]
+            ent = _entity_span(named[0], frozenset({"GPE", "LOC", "FAC"})) if named else None
+            span = ent if ent is not None else span
         if ent is None:
             return None
         text = span.text if span.root == ent.root else ent.text
@@ -478,14 +532,18 @@ class ActorResolver:
         the head is no party, but the states named in front of it are, and the act is
         theirs."""
         head = span.root
-        if head.pos_ not in {"NOUN", "PROPN"}:
+        if head.pos_ not in {"NOUN", "PROPN"} or head.lemma_.lower() in _NOT_OWNED:
             return None
         codes: dict[str, Entry] = {}
         for token in span:
             if token.i >= head.i or token.pos_ not in {"PROPN", "ADJ", "NOUN"}:
                 continue
             ent = _entity_span(token, frozenset({"GPE", "NORP", "ORG"}))
-            text = ent.text if ent is not None else token.text
+            # An entity spanning the head too ("The Nigerian Bar Association") is the
+            # unknown name itself; only the word in front is an owner.
+            text = (
+                ent.text if ent is not None and not (ent.start <= head.i < ent.end) else token.text
+            )
             entry = _best(tuple(e for e in self.kb.lookup(text) if e.kind in _OWNER_KINDS))
             if entry is not None and entry.code and entry.code not in codes:
                 codes[entry.code] = entry
