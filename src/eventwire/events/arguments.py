@@ -49,7 +49,7 @@ def _possessor(noun: Token) -> list[Token]:
 
 
 def _owned(noun: Token) -> bool:
-    """Whether a party is named in front of ``noun`` ("Russian positions", "a Liberian-flagged ship")."""
+    """Whether a party is named in front of ``noun`` ("Russian positions", "a Liberian ship")."""
     return any(t.ent_type_ in ACTOR_ENTS for t in noun.subtree if t.i < noun.i)
 
 

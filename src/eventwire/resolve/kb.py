@@ -173,7 +173,7 @@ def acronym_key(text: str) -> str | None:
     """ "U.S." → "=US": acronyms match only as written in capitals, so the pronoun "us"
     and the question word "who" never become the USA or the WHO."""
     bare = text.replace(".", "").replace(" ", "")
-    if bare.startswith("the") or bare.startswith("The"):
+    if bare.startswith(("the", "The")):
         bare = bare[3:]
     if 2 <= len(bare) <= 12 and bare.isupper() and bare.isalpha():
         return "=" + bare
