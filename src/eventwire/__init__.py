@@ -10,6 +10,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+# The stage package ``eventwire.extract`` is imported first, so that the name
+# ``eventwire.extract`` is then bound, for good, to the API function below: Python
+# sets a package attribute only when a submodule is first loaded.
+import eventwire.extract as _extract_stage  # noqa: F401
 from eventwire.api import extract, open
 from eventwire.errors import (
     ConfigError,

@@ -5,6 +5,7 @@ code is 1 when any input failed, 2 for usage or setup errors."""
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
@@ -356,6 +357,10 @@ def version() -> None:
 
 
 def main() -> None:
+    # Libraries log their own complaints about odd pages; eventwire reports each bad
+    # input once, on one line, itself.
+    for name in ("trafilatura", "htmldate", "courlan", "justext"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         app()
     except EventwireError as exc:

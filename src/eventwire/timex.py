@@ -164,8 +164,11 @@ def _weekday_near(weekday: int, published: date, direction: Direction, rel: str)
     delta = weekday - published.weekday()
     if rel in {"next", "coming"} or (direction == "future" and rel not in {"last"}):
         return published + timedelta(days=delta if delta > 0 else delta + 7)
-    # News speaks of the past week by default: "on Tuesday" is the latest Tuesday.
-    return published + timedelta(days=delta if delta < 0 else delta - 7)
+    # News speaks of the past week by default: "on Tuesday" is the latest Tuesday,
+    # the publication day itself included; "last Tuesday" is never today.
+    if rel == "last":
+        return published + timedelta(days=delta if delta < 0 else delta - 7)
+    return published + timedelta(days=delta if delta <= 0 else delta - 7)
 
 
 def _relative_unit(rel: str, unit: str, published: date) -> CalendarValue:

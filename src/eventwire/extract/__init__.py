@@ -3,7 +3,9 @@
 Entry point: :func:`extract_article`. Steps:
 
 1. split the input into paragraphs and header fields, by kind: HTML through
-   trafilatura, scraped text through the chrome patterns, records as given;
+   trafilatura and the visible page header, scraped text through the chrome
+   patterns, both through the same header/body rules (``layout``); records as
+   given;
 2. find the dateline that opens the first paragraph (kept in the text, but
    outside every sentence);
 3. check language and size;

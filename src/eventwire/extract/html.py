@@ -1,18 +1,24 @@
-"""HTML pages to article parts, through trafilatura plus our chrome patterns."""
+"""HTML pages to article parts, through trafilatura plus our chrome patterns.
+
+The page is parsed once; the visible header (headline, standfirst, kicker) and
+the comment count are read from that tree, which trafilatura then extracts the
+story from. trafilatura's lines go through the same ``layout`` rules as scraped
+text, because it often keeps part of the header (kicker, headline, standfirst,
+byline) above the story and, at times, a related-links box below it.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+import lxml.etree
+import lxml.html
 import trafilatura
 
 from eventwire.errors import InputRejected
-from eventwire.extract.chrome import ChromePatterns, classify_line, comment_count_of
-
-_TAG = re.compile(r"<[^>]{0,2000}>")
-# Look for a comment count only in text nodes that are short, like widget labels.
-_MAX_COUNT_LINE = 40
+from eventwire.extract.chrome import ChromePatterns, Line, classify_lines
+from eventwire.extract.html_header import PageHeader, comment_count_in_tree, find_page_header
+from eventwire.extract.layout import markers, split_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,19 +34,67 @@ class HtmlParts:
     comment_count: int | None
 
 
-def comment_count_in_html(html: str, patterns: ChromePatterns) -> int | None:
-    for piece in _TAG.split(html):
-        line = " ".join(piece.split())
-        if line and len(line) <= _MAX_COUNT_LINE:
-            count = comment_count_of(line, patterns)
-            if count is not None:
-                return count
-    return None
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _without_known_header(lines: list[Line], header: PageHeader) -> list[Line]:
+    """``lines`` after the leading run that repeats the visible header or is not content."""
+    known = {_fold(t) for t in (header.headline, header.kicker, header.standfirst) if t}
+    start = 0
+    while start < len(lines) and (
+        _fold(lines[start].text) in known or lines[start].kind in {"drop", "byline", "published"}
+    ):
+        start += 1
+    return lines[start:] if start < len(lines) else lines
+
+
+_BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "pre")
+
+
+def _is_page(html: str) -> bool:
+    head = html[:2000].lower()
+    return "<html" in head or "<body" in head or "<head" in head or "<article" in head
+
+
+def _fragment_paragraphs(html: str) -> list[str]:
+    """The paragraphs of a bare fragment, which trafilatura, built for pages, rejects."""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    blocks = [" ".join(e.text_content().split()) for e in root.iter(*_BLOCKS)]
+    paragraphs = [b for b in blocks if b]
+    if not paragraphs:
+        text = root.text_content()
+        paragraphs = [p for p in (" ".join(t.split()) for t in text.split("\n\n")) if p]
+    return paragraphs
+
+
+def _fragment_parts(paragraphs: list[str]) -> HtmlParts:
+    return HtmlParts(
+        paragraphs=tuple(paragraphs),
+        title=None,
+        summary=None,
+        section=None,
+        author=None,
+        published=None,
+        site_name=None,
+        categories=(),
+        comment_count=None,
+    )
 
 
 def split_html_page(html: str, source: str, patterns: ChromePatterns) -> HtmlParts:
+    tree = trafilatura.load_html(html) if _is_page(html) else None
+    if tree is None:
+        # A feed entry's bare fragment ("<p>…</p>" or plain text): no page to extract.
+        fragment = _fragment_paragraphs(html)
+        if fragment:
+            return _fragment_parts(fragment)
+        raise InputRejected(source, "the HTML page could not be parsed")
     document = trafilatura.bare_extraction(
-        html,
+        tree,  # trafilatura works on its own copy of the tree
         with_metadata=True,
         include_comments=False,
         include_tables=False,
@@ -49,28 +103,25 @@ def split_html_page(html: str, source: str, patterns: ChromePatterns) -> HtmlPar
     )
     if document is None or isinstance(document, dict) or not (document.text or "").strip():
         raise InputRejected(source, "no article text found in the HTML page")
-    title = (document.title or "").strip() or None
-    paragraphs: list[str] = []
-    for raw_line in (document.text or "").splitlines():
-        line = raw_line.strip()
-        if not line or (not paragraphs and title and line == title):
-            continue
-        kind, _ = classify_line(line, patterns)
-        if kind == "trailer":
-            break
-        if kind == "content":
-            paragraphs.append(line)
+    header = find_page_header(tree, patterns, document.title, document.sitename)
+    # Each line of trafilatura's text is one paragraph: a block of its own.
+    numbered = ((line.strip(), n) for n, line in enumerate((document.text or "").splitlines()))
+    lines = classify_lines(((text, n) for text, n in numbered if text), patterns)
+    layout = split_lines(_without_known_header(lines, header), patterns)
+    paragraphs = [line.text for line in layout.body]
     if not paragraphs:
         raise InputRejected(source, "the HTML page holds only navigation and widgets")
     categories = tuple(c for c in (document.categories or []) if c)
+    author, published = markers(lines)
     return HtmlParts(
         paragraphs=tuple(paragraphs),
-        title=title,
-        summary=(document.description or "").strip() or None,
-        section=categories[0] if categories else None,
-        author=(document.author or "").strip() or None,
-        published=document.date or None,
+        # What the reader sees first; the metadata (often shorter or reworded) after.
+        title=header.headline or (document.title or "").strip() or layout.title,
+        summary=header.standfirst or layout.summary or (document.description or "").strip() or None,
+        section=(categories[0] if categories else None) or header.kicker or layout.section,
+        author=(document.author or "").strip() or author,
+        published=document.date or published,
         site_name=(document.sitename or "").strip() or None,
         categories=categories,
-        comment_count=comment_count_in_html(html, patterns),
+        comment_count=comment_count_in_tree(tree, patterns),
     )

@@ -57,6 +57,8 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
 )
 _CLEARLY_ENGLISH = 0.20
 _SAMPLE_WORDS = 400
+_SHORT_TEXT_WORDS = 40
+_SHORT_TEXT_MARGIN = 25.0  # log-probability points
 
 
 def detect_language(text: str) -> str:
@@ -69,5 +71,12 @@ def detect_language(text: str) -> str:
         return "en"
     import py3langid  # imported here: loading its model takes most of a second
 
-    language, _ = py3langid.classify(" ".join(words))
+    ranked = py3langid.rank(" ".join(words))
+    language, score = ranked[0]
+    if len(words) < _SHORT_TEXT_WORDS and language != "en":
+        # A sentence or two of names ("Mohammed bin Salman hosted Trump in Riyadh")
+        # says little; only a clear margin over English counts as another language.
+        english = next((s for lang, s in ranked if lang == "en"), None)
+        if english is not None and score - english < _SHORT_TEXT_MARGIN:
+            return "en"
     return str(language)

@@ -27,6 +27,7 @@ __all__ = ["INPUT_SUFFIXES", "read_sources"]
 INPUT_SUFFIXES = frozenset(
     {".html", ".htm", ".xhtml", ".txt", ".text", ".jsonl", ".rss", ".atom", ".xml"}
 )
+_PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".txt", ".text"})
 _HTML_MARKERS = (b"<html", b"<!doctype html", b"<body", b"<head", b"<article", b"<div", b"<p>")
 
 
@@ -42,7 +43,9 @@ def _kind_of(path: str, data: bytes) -> DocKind:
 
 def _documents_from_bytes(data: bytes, name: str) -> Iterator[RawDocument | InputError]:
     suffix = Path(name).suffix.lower()
-    if suffix in {".rss", ".atom", ".xml"} or looks_like_feed(data):
+    if suffix in {".rss", ".atom", ".xml"} or (
+        suffix not in _PAGE_SUFFIXES and looks_like_feed(data)
+    ):
         yield from read_feed(data, name)
         return
     text, encoding = decode_bytes(data, name)

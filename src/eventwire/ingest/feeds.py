@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -13,11 +14,16 @@ from eventwire.ingest.decode import content_hash
 from eventwire.model import InputError, RawDocument
 
 _FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")
+# What may come before the root element: a byte-order mark, whitespace, the XML
+# declaration, processing instructions, comments and a doctype.
+_PROLOG = re.compile(rb"^(?:\xef\xbb\xbf|\s+|<\?.*?\?>|<!--.*?-->|<!doctype[^>]*>)*", re.I | re.S)
 
 
 def looks_like_feed(data: bytes) -> bool:
-    head = data[:2048].lower()
-    return any(root in head for root in _FEED_ROOTS)
+    """Whether the document's root element is an RSS, Atom or RDF feed."""
+    head = data[:4096]
+    root = head[_PROLOG.match(head).end() :].lower()  # type: ignore[union-attr]
+    return root.startswith(_FEED_ROOTS)
 
 
 def _iso_date(parsed: time.struct_time | None) -> str | None:

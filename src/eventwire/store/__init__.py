@@ -29,8 +29,9 @@ _INSERT_ORDER = ("articles", "sentences", "events", "event_actors", "mentions", 
 
 
 def _sqlite_pragmas(connection: Any, _record: ConnectionPoolEntry) -> None:
+    # journal_mode=WAL is persistent, so it is set once the file is known to be ours
+    # (open_store, after migration), never on someone else's database.
     cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
@@ -73,15 +74,16 @@ class Store:
     def add(self, result: Result) -> bool:
         """Store one result atomically; False when the same content is already stored."""
         article = result.article
+        articles = schema.articles
         with self.engine.begin() as connection:
-            existing = connection.execute(
-                select(schema.articles.c.id, schema.articles.c.content_hash).where(
-                    (schema.articles.c.content_hash == article.content_hash)
-                    | (schema.articles.c.id == article.id)
-                )
+            same_content = connection.execute(
+                select(articles.c.id).where(articles.c.content_hash == article.content_hash)
             ).first()
-            if existing is not None and existing.content_hash == article.content_hash:
-                return False
+            if same_content is not None:
+                return False  # already stored, under this id or another: a report, not news
+            existing = connection.execute(
+                select(articles.c.id).where(articles.c.id == article.id)
+            ).first()
             if existing is not None:  # same id, new content: the new version replaces it
                 connection.execute(
                     delete(schema.articles).where(schema.articles.c.id == existing.id)
@@ -165,9 +167,12 @@ def open_store(url: str) -> Store:
     try:
         with engine.begin() as connection:
             migrate(connection)
-    except StoreError:
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    except StoreError as exc:
         engine.dispose()
-        raise
+        raise StoreError(f"{url}: {exc}") from None
     except (OperationalError, DatabaseError) as exc:
         engine.dispose()
         reason = str(exc.orig) if exc.orig is not None else str(exc)

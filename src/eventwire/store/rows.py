@@ -68,6 +68,8 @@ def event_row(event: Event) -> dict[str, Any]:
         "date_text": day.text,
         "date_basis": day.basis,
         "place_text": place.text,
+        "place_start": place.start,
+        "place_end": place.end,
         "place_name": place.name,
         "place_country": place.country,
         "geonameid": place.geonameid,
@@ -174,6 +176,8 @@ def event_from_row(
         ),
         location=Place(
             text=row["place_text"],
+            start=row["place_start"],
+            end=row["place_end"],
             name=row["place_name"],
             country=row["place_country"],
             geonameid=row["geonameid"],

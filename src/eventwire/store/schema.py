@@ -86,6 +86,8 @@ events = Table(
     Column("date_text", Text),
     Column("date_basis", String(20)),
     Column("place_text", Text),
+    Column("place_start", Integer),
+    Column("place_end", Integer),
     Column("place_name", Text),
     Column("place_country", String(3)),
     Column("geonameid", Integer),
