@@ -73,7 +73,6 @@ _NOT_OWNED = frozenset(
         "clash",
         "attack",
         "strike",
-        "war",
         "bombing",
         "shelling",
         "offensive",
