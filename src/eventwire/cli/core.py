@@ -1,51 +1,34 @@
-"""The ``eventwire`` command: thin commands that parse options, call one library
-function and print. Errors in single inputs are one line on stderr each; the exit
-code is 1 when any input failed, 2 for usage or setup errors."""
+"""Core commands: extract, ingest, events, eval, demo, version."""
 
 from __future__ import annotations
 
 import json
-import logging
 import sys
-from collections.abc import Iterator
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from eventwire import __version__
-from eventwire.config import Settings, describe_settings, load_settings
-from eventwire.errors import EventwireError
-from eventwire.model import InputError, RawDocument, Result
-
-app = typer.Typer(
-    name="eventwire",
-    help="Sourced, queryable political events from raw news.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+from eventwire.cli.app import (
+    DbOption,
+    PublishedOption,
+    app,
+    check_date,
+    err,
+    fail,
+    out,
+    pipeline_or_exit,
+    report,
+    settings_or_exit,
+    with_published,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help=describe_settings()[0].help, envvar="EVENTWIRE_DB_URL", show_envvar=True
-    ),
-]
-PublishedOption = Annotated[
-    str | None,
-    typer.Option(
-        "--published",
-        help="Publication date (YYYY-MM-DD) for inputs that lack one; it wins over the page's own.",
-    ),
-]
+from eventwire.errors import EventwireError
+from eventwire.model import InputError, Result
 
 
 class ExtractFormat(StrEnum):
@@ -59,55 +42,6 @@ class EventsFormat(StrEnum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"eventwire: {message}", markup=False, highlight=False)
-    return typer.Exit(code)
-
-
-def _report(error: InputError) -> None:
-    err.print(f"eventwire: {error}", markup=False, highlight=False)
-
-
-def _settings(**overrides: object) -> Settings:
-    try:
-        return load_settings(overrides)
-    except EventwireError as exc:
-        raise _fail(str(exc)) from None
-
-
-def _check_date(value: str | None) -> str | None:
-    if value is None:
-        return None
-    from eventwire.timex import parse_date
-
-    day = parse_date(value)
-    if day is None or day.isoformat() != value:
-        raise _fail(f"--published {value!r} is not a date like 2023-09-14")
-    return value
-
-
-def _with_published(
-    items: Iterator[RawDocument | InputError], published: str | None
-) -> Iterator[RawDocument | InputError]:
-    from dataclasses import replace
-
-    for item in items:
-        yield (
-            replace(item, published=published)
-            if published and isinstance(item, RawDocument)
-            else item
-        )
-
-
-def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
-    from eventwire.pipeline import build_pipeline
-
-    try:
-        return build_pipeline(settings)
-    except EventwireError as exc:
-        raise _fail(str(exc)) from None
 
 
 @app.command()
@@ -131,19 +65,19 @@ def extract(
     from eventwire.output import event_table, result_dict
     from eventwire.pipeline import process
 
-    published = _check_date(published)
-    settings = _settings()
+    published = check_date(published)
+    settings = settings_or_exit()
     chosen = ["-"] if input_jsonl or not sources else sources
-    pipeline = _pipeline(settings)
+    pipeline = pipeline_or_exit(settings)
     failed = False
     collected = []
-    documents = _with_published(
+    documents = with_published(
         read_sources(chosen, max_bytes=settings.max_bytes, jsonl_stdin=input_jsonl), published
     )
     for item in process(documents, pipeline):
         if isinstance(item, InputError):
             failed = True
-            _report(item)
+            report(item)
             if input_jsonl:  # keep one output line per input line
                 print(
                     json.dumps({"source": item.source, "error": item.reason}, ensure_ascii=False),
@@ -183,15 +117,13 @@ def _ingest(sources: list[str], db: str | None, published: str | None) -> tuple[
     from eventwire.pipeline import ingest as run_ingest
     from eventwire.store import open_store
 
-    settings = _settings(db_url=db)
+    settings = settings_or_exit(db_url=db)
     try:
         store = open_store(settings.db_url)
     except EventwireError as exc:
-        raise _fail(str(exc)) from None
-    pipeline = _pipeline(settings)
-    documents = list(
-        _with_published(read_sources(sources, max_bytes=settings.max_bytes), published)
-    )
+        raise fail(str(exc)) from None
+    pipeline = pipeline_or_exit(settings)
+    documents = list(with_published(read_sources(sources, max_bytes=settings.max_bytes), published))
     with store, _progress() as progress:
         task = progress.add_task("ingesting", total=len(documents))
 
@@ -200,7 +132,7 @@ def _ingest(sources: list[str], db: str | None, published: str | None) -> tuple[
 
         def failed(error: InputError) -> None:
             progress.advance(task)
-            _report(error)
+            report(error)
 
         summary = run_ingest(documents, pipeline, store, on_error=failed, on_article=advance)
     return summary.failed, summary
@@ -215,7 +147,7 @@ def ingest(
     published: PublishedOption = None,
 ) -> None:
     """Extract events from every input and store them (idempotent: stored content is skipped)."""
-    failed, summary = _ingest(sources, db, _check_date(published))
+    failed, summary = _ingest(sources, db, check_date(published))
     err.print(
         f"stored {summary.stored} articles ({summary.events} events), "  # type: ignore[attr-defined]
         f"{summary.unchanged} unchanged, {summary.failed} failed",  # type: ignore[attr-defined]
@@ -250,7 +182,7 @@ def events(
     if dyad:
         parts = [p.strip().upper() for p in dyad.split(",")]
         if len(parts) != 2:
-            raise _fail("--dyad takes two codes separated by a comma, e.g. RUS,UKR")
+            raise fail("--dyad takes two codes separated by a comma, e.g. RUS,UKR")
         pair = (parts[0], parts[1])
     where = EventFilter(
         actor=actor.upper() if actor else None,
@@ -263,10 +195,10 @@ def events(
         limit=limit,
     )
     try:
-        with open_store(_settings(db_url=db).db_url) as store:
+        with open_store(settings_or_exit(db_url=db).db_url) as store:
             found = store.events(where)
     except EventwireError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if output_format is EventsFormat.table:
         out.print(event_table(found, title=f"{len(found)} events"))
     elif output_format is EventsFormat.json:
@@ -295,12 +227,12 @@ def evaluate_command(
         evaluation_table,
     )
 
-    published = _check_date(published)
-    pipeline = _pipeline(_settings())
+    published = check_date(published)
+    pipeline = pipeline_or_exit(settings_or_exit())
     try:
         evaluation = evaluate(gold_files, pipeline, published)
     except EventwireError as exc:
-        raise _fail(str(exc), 1) from None
+        raise fail(str(exc), 1) from None
     if as_json:
         print(json.dumps(evaluation_json(evaluation), ensure_ascii=False, indent=2))
         return
@@ -329,7 +261,7 @@ def demo(
     corpus = sample_corpus()
     err.print(f"ingesting the sample corpus in {corpus}", highlight=False)
     failed, _ = _ingest([str(corpus)], db, None)
-    url = _settings(db_url=db).db_url
+    url = settings_or_exit(db_url=db).db_url
     with open_store(url) as store:
         found = store.events(EventFilter(limit=None))
     out.print(
@@ -354,17 +286,3 @@ def demo(
 def version() -> None:
     """Print eventwire's version and the versions of its data files."""
     print(f"eventwire {__version__}")
-
-
-def main() -> None:
-    # Libraries log their own complaints about odd pages; eventwire reports each bad
-    # input once, on one line, itself.
-    for name in ("trafilatura", "htmldate", "courlan", "justext"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
-    try:
-        app()
-    except EventwireError as exc:
-        err.print(f"eventwire: {exc}", markup=False, highlight=False)
-        raise SystemExit(2) from None
-    except KeyboardInterrupt:
-        raise SystemExit(130) from None
