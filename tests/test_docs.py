@@ -34,3 +34,13 @@ def test_every_command_is_in_the_readme(command: str) -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+def test_seed_copy_is_current() -> None:
+    """tests/fixtures/seed is a copy of ../shared/seed for stand-alone checkouts."""
+    shared = ROOT.parent / "shared" / "seed"
+    if not shared.is_dir():
+        pytest.skip("no ../shared/seed beside this checkout")
+    for name in ("putin-north-korea.txt", "putin-north-korea.gold.json"):
+        copy = ROOT / "tests" / "fixtures" / "seed" / name
+        assert copy.read_bytes() == (shared / name).read_bytes(), name

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SEED_DIR
+
 # The input of a gold file (a whole file, or one record of a batch or feed) is found
 # by the function ``eventwire eval`` uses, so both score the same document.
 from eventwire.evaluate import _document as gold_document
@@ -20,7 +22,7 @@ from eventwire.extract import extract_article
 from eventwire.model import Result
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "src" / "eventwire" / "sample" / "corpus"
-SEED_GOLD = Path(__file__).resolve().parents[2] / "shared" / "seed" / "putin-north-korea.gold.json"
+SEED_GOLD = SEED_DIR / "putin-north-korea.gold.json"
 GOLD_FILES = [*sorted(CORPUS_DIR.glob("*.gold.json")), SEED_GOLD]
 
 

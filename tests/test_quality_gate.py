@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SEED_DIR
 from eventwire.evaluate import evaluate
 from eventwire.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text("utf-8"))
-SEED = ROOT.parent / "shared" / "seed" / "putin-north-korea.gold.json"
+SEED = SEED_DIR / "putin-north-korea.gold.json"
 CORPUS = sorted((ROOT / "src" / "eventwire" / "sample" / "corpus").glob("*.gold.json"))
 
 
