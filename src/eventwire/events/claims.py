@@ -44,10 +44,19 @@ def _codes(actors: tuple[Actor, ...]) -> frozenset[str]:
 
 
 def _refers_to_claim(event: Event, claim_words: frozenset[str]) -> bool:
-    return any(
+    """Whether a denial answers an earlier claim: "denied the accusation", "an
+    allegation Iran denies", "denied it". Read from the words around the trigger
+    as well as from the parse, which long sentences often get wrong."""
+    if any(
         a.code is None and (_head_word(a) in claim_words or a.text.lower() in _PRONOUNS)
         for a in event.recipient
-    )
+    ):
+        return True
+    sentence = event.sentence
+    after = sentence.text[event.trigger.end - sentence.start :].lower().split()[:4]
+    before = sentence.text[: event.trigger.start - sentence.start].lower().split()[-4:]
+    words = {w.strip(".,;:“”\"'’").removesuffix("s") for w in after + before}
+    return bool(words & claim_words)
 
 
 def _accusers(claim: Event, by_id: dict[str, Event]) -> tuple[Actor, ...]:

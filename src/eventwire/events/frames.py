@@ -25,14 +25,17 @@ from eventwire.events.syntax import (
 )
 from eventwire.model import Status
 
-# Strongest first: a claim's source decides before modality does.
+# Strongest first. What the clause itself says about the event (not happened, would
+# happen if, may happen, will happen) decides before who says it: "the RSF said it
+# would allow civilians out" is a plan the RSF announced, not an allegation; a
+# claim only makes a plain past or present statement ``alleged``.
 STATUS_PRECEDENCE: tuple[Status, ...] = (
     "denied",
-    "alleged",
     "negated",
     "conditional",
     "speculative",
     "planned",
+    "alleged",
     "reported",
 )
 _CLAUSAL_DEPS = frozenset(
@@ -120,6 +123,16 @@ def _modal_cues(predicate: Token, cues: Cues, frame: Frame, in_speech: bool) -> 
         frame.cues.add("planned")
 
 
+def _in_speech(predicate: Token, cues: Cues) -> bool:
+    """Whether the predicate's clause is reported speech ("said it would …")."""
+    current = predicate
+    for ancestor in predicate.ancestors:
+        if current.dep_ == "ccomp" and ancestor.lemma_.lower() in cues.reporting:
+            return True
+        current = ancestor
+    return False
+
+
 def _has_condition_mark(clause: Token, cues: Cues) -> bool:
     return any(m.dep_ == "mark" and m.lower_ in cues.condition_marks for m in clause.children)
 
@@ -145,7 +158,7 @@ def frame_of(predicate: Token, cues: Cues, triggers: dict[int, str]) -> Frame:
     so a governing trigger (accuse, threaten, deny, agree…) can be recognised.
     """
     frame = Frame()
-    _modal_cues(predicate, cues, frame, in_speech=False)
+    _modal_cues(predicate, cues, frame, in_speech=_in_speech(predicate, cues))
     current = predicate
     for _ in range(16):
         if current.dep_ == "ROOT" or current.head == current:
