@@ -188,10 +188,13 @@ def frame_of(predicate: Token, cues: Cues, triggers: dict[int, str]) -> Frame:
                 frame.framed_by.append(governor)
             elif lemma in cues.planning:
                 frame.framed_by.append(governor)
-            elif lemma in cues.denying or lemma == "refuse":
-                frame.cues.add("negated")
+            elif lemma == "refuse":
+                frame.cues.add("negated")  # "refused to withdraw": the withdrawal did not happen
+            elif lemma in cues.denying:
+                frame.cues.add("denied")  # "denied trying to seize the town"
+                frame.about = frame.about or governor
         elif relation == "ccomp" or (relation == "dobj" and current.tag_ == "VBG"):
-            if lemma in cues.denying:
+            if lemma in cues.denying and current.i > governor.i:
                 frame.cues.add("denied")
                 frame.about = frame.about or governor
             elif lemma in cues.threatening:
@@ -229,6 +232,9 @@ def frame_of(predicate: Token, cues: Cues, triggers: dict[int, str]) -> Frame:
             # "discussed the Putin-Kim meeting", "the meeting signifies": a topic, not news.
             frame.suppressed = "topic"
             return frame
+        elif relation == "dobj" and lemma in cues.planning_objects and current.pos_ == "NOUN":
+            frame.cues.add("planned")  # "preparing an assault", "promised aid"
+            frame.framed_by.append(governor)
         elif relation == "dobj" and lemma in cues.threatening:
             frame.cues.add("conditional")
             frame.about = frame.about or governor

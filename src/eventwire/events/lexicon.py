@@ -98,6 +98,7 @@ class Cues:
     denial_objects: frozenset[str]
     threatening: frozenset[str]
     planning: frozenset[str]
+    planning_objects: frozenset[str]
     planning_keeps_reported: frozenset[str]
     requesting: frozenset[str]
     support_verbs: frozenset[str]

@@ -67,6 +67,12 @@ def _holds(condition: Condition, token: Token) -> bool:
 def _pos_key(token: Token) -> str | None:
     if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT"):
         return "VERB"
+    if (
+        token.dep_ == "ROOT"
+        and token.tag_ == "NNS"
+        and any(c.dep_ == "nsubj" for c in token.children)
+    ):
+        return "VERB"  # "a charge Belarus rejects": a verb the tagger took for a plural noun
     if token.pos_ in {"NOUN", "PROPN"}:
         return "NOUN"
     return None

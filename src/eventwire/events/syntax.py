@@ -130,6 +130,9 @@ def inherited_subjects(verb: Token, depth: int = 0) -> list[Token]:
     if verb.dep_ == "conj":
         surface = own_subjects(head) or surface_subject(head)
         return surface or inherited_subjects(head, depth + 1)
+    if verb.dep_ == "dobj" and verb.tag_ == "VBG" and head.pos_ in {"VERB", "AUX"}:
+        # "Tehran denies arming the group", "stopped shelling": the subject acts.
+        return surface_subject(head) or inherited_subjects(head, depth + 1)
     if verb.dep_ in {"acomp", "attr", "oprd"} and head.pos_ in {"VERB", "AUX"}:
         # "Wang is due to meet": "due" holds the infinitive; "is" holds the subject.
         return surface_subject(head) or inherited_subjects(head, depth + 1)

@@ -26,6 +26,8 @@ from eventwire.resolve.speakers import resolve_speakers
 
 __all__ = ["Resolved", "load_knowledge_base", "resolve_article"]
 
+# Where a story is filed from says more about its local actors than one more mention.
+_DATELINE_WEIGHT = 3
 _MENTION_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 
@@ -96,7 +98,7 @@ class _ArticleResolver:
         )
         dateline = self.place(Place())
         if dateline.country:
-            counts[dateline.country] += 1
+            counts[dateline.country] += _DATELINE_WEIGHT
         if not counts:
             return None
         best = max(counts.values())

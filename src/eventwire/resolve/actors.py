@@ -61,7 +61,13 @@ _ENTRY_PREFERENCE = (
     "adjective",
 )
 _FUZZY_MIN = 92
-_REFERENT_KINDS = {"country": "state", "metonym": "state", "adjective": "state", "demonym": "group"}
+_REFERENT_KINDS = {
+    "country": "state",
+    "metonym": "state",
+    "adjective": "state",
+    "demonym": "group",
+    "group": "group",
+}
 # Events and conditions are nobody's agents: "Sudan's war has killed thousands".
 _NOT_OWNED = frozenset(
     {
@@ -97,8 +103,15 @@ _PLACE_NOUNS = frozenset(
         "area",
     }
 )
+# What may qualify a role word: "Russian diplomats", "M23 rebels", "NATO troops".
+_QUALIFIER_KINDS = frozenset(
+    {"country", "adjective", "metonym", "demonym", "group", "organization", "institution"}
+)
 _OWNER_KINDS = frozenset(
     {"country", "adjective", "metonym", "organization", "group", "institution"}
+)
+_GROUP_WORDS = frozenset(
+    {"group", "militia", "movement", "organisation", "organization", "faction", "alliance"}
 )
 _GOVERNMENT_WORDS = frozenset({"government", "country", "state", "administration", "regime"})
 
@@ -197,13 +210,7 @@ def _country_of_modifiers(tokens: list[Token], kb: KnowledgeBase) -> list[str]:
     for token in tokens:
         ent = _entity_span(token, frozenset({"GPE", "NORP", "ORG", "LOC"}))
         text = ent.text if ent is not None else token.text
-        entry = _best(
-            tuple(
-                e
-                for e in kb.lookup(text)
-                if e.kind in {"country", "adjective", "metonym", "demonym"}
-            )
-        )
+        entry = _best(tuple(e for e in kb.lookup(text) if e.kind in _QUALIFIER_KINDS))
         if entry is None and ent is not None and ent.root != token:
             entry = _best(
                 tuple(e for e in kb.lookup(token.text) if e.kind in {"country", "adjective"})
@@ -483,6 +490,13 @@ class ActorResolver:
     def _reference(self, span: Span, sentence: int) -> Resolution | None:
         head = span.root
         position = span.start_char
+        if head.lemma_.lower() in _GROUP_WORDS and any(
+            t.lower_ in {"the", "this", "that"} for t in head.lefts
+        ):
+            # "the group", "the militia", "the movement": the armed or political group last named
+            last = self.discourse.last_of(frozenset({"group"}), sentence, position)
+            if last is not None:
+                return self._from_referent(span, sentence, last, "coref.group-noun.v1")
         if head.lower_ in _SINGULAR_PERSON_PRONOUNS:
             referent = self.discourse.last_of(frozenset({"person"}), sentence, position)
             if referent is None:
