@@ -133,6 +133,15 @@ def _is_thing(actor: Actor) -> bool:
     return actor.text.lower() not in _PRONOUNS
 
 
+def _target_place(recipients: tuple[Actor, ...], resolver: _ArticleResolver) -> Place | None:
+    for actor in recipients:
+        if actor.rule == "gazetteer.place.v1":
+            found = resolver.gazetteer.find(actor.text, resolver.actors.countries_in_view())
+            if found is not None:
+                return replace(found, start=actor.start, end=actor.end, basis="sentence")
+    return None
+
+
 def _local_parties(
     event: Event,
     actors: tuple[Actor, ...],
@@ -211,11 +220,14 @@ def resolve_article(
     home = Place(country=resolver.main_country(), basis="dateline")
     resolved = []
     for event in events:
-        location = resolver.place(event.location)
-        if location.text and location.start is not None:
-            resolver.places.append(location)
         actors = resolver.actors_for(event.actor)
         recipients = resolver.actors_for(event.recipient)
+        location = resolver.place(event.location)
+        if location.basis != "sentence":
+            # "struck Kharkiv": a town that is the target is where it happened.
+            location = _target_place(recipients, resolver) or location
+        if location.text and location.start is not None:
+            resolver.places.append(location)
         local = location if location.basis == "sentence" and location.country else home
         if local.country:
             actors, recipients = _local_parties(event, actors, recipients, local, ontology)

@@ -71,7 +71,7 @@ class Gazetteer:
             index += 1
         return found
 
-    def find(self, text: str, countries_in_view: tuple[str, ...] = ()) -> Place | None:
+    def best(self, text: str, countries_in_view: tuple[str, ...] = ()) -> GazetteerEntry | None:
         """The most plausible place called ``text``.
 
         Countries win over towns of the same name; then places in a country the
@@ -81,7 +81,7 @@ class Gazetteer:
         if not found:
             return None
         in_view = set(countries_in_view)
-        best = min(
+        return min(
             found,
             key=lambda e: (
                 e.precision != "country",
@@ -90,6 +90,11 @@ class Gazetteer:
                 -e.population,
             ),
         )
+
+    def find(self, text: str, countries_in_view: tuple[str, ...] = ()) -> Place | None:
+        best = self.best(text, countries_in_view)
+        if best is None:
+            return None
         return Place(
             text=text,
             name=best.name,
