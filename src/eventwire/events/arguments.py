@@ -218,6 +218,9 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
         recipients = [h for h in prep_objects(predicate, sense.recipient_preps) if _is_party(h)]
     places = _places(trigger) + ([] if predicate is trigger else _places(predicate))
     places += [p for p in _clause_places(predicate) if p not in places]
+    if predicate.dep_ == "relcl" and any(c.lower_ == "where" for c in predicate.children):
+        # "a summit in eastern Russia, where they discussed …": where the noun is
+        places += [p for p in _places(predicate.head) if p not in places]
     if sense.has("visit") or sense.has("place"):
         for obj in direct_objects(trigger) if is_verb else []:
             places.extend(

@@ -21,6 +21,7 @@ from eventwire.resolve.actors import ActorResolver
 from eventwire.resolve.dates import date_of
 from eventwire.resolve.discourse import Discourse
 from eventwire.resolve.kb import KnowledgeBase, load_knowledge_base
+from eventwire.resolve.place_mentions import find_place_mentions
 from eventwire.resolve.places import Gazetteer, load_gazetteer
 from eventwire.resolve.speakers import resolve_speakers
 
@@ -241,13 +242,12 @@ def resolve_article(
                 location=location,
             )
         )
-    for ent in doc.ents:
-        if ent.label_ in {"GPE", "LOC", "FAC"} and ent.start_char >= article.dateline_end:
-            found = resolver.gazetteer.find(ent.text, resolver.actors.countries_in_view())
-            if found is not None:
-                resolver.places.append(
-                    replace(found, start=ent.start_char, end=ent.end_char, basis="sentence")
-                )
+    resolver.places.extend(
+        find_place_mentions(
+            doc, article.dateline_end, resolver.actors.kb, resolver.gazetteer,
+            resolver.actors.countries_in_view,
+        )
+    )  # fmt: skip
     for name in article.dateline:
         found = resolver.gazetteer.find(name)
         if found is not None:
