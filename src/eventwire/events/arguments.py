@@ -220,7 +220,9 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
     places += [p for p in _clause_places(predicate) if p not in places]
     if predicate.dep_ == "relcl" and any(c.lower_ == "where" for c in predicate.children):
         # "a summit in eastern Russia, where they discussed …": where the noun is
-        places += [p for p in _places(predicate.head) if p not in places]
+        head_place = _place_word(predicate.head)
+        nearby = [head_place] if head_place is not None else _places(predicate.head)
+        places += [p for p in nearby if p not in places]
     if sense.has("visit") or sense.has("place"):
         for obj in direct_objects(trigger) if is_verb else []:
             places.extend(
