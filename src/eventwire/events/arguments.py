@@ -76,8 +76,12 @@ def _slot_heads(trigger: Token, slot: RecipientSlot, is_verb: bool) -> list[Toke
                 return subject
         return []
     if slot.kind == "objposs":
+        # "criticised Kyiv's decision", "accepted an invitation from Grossi"
         objects = direct_objects(trigger) if is_verb else []
-        return [p for obj in objects for p in _possessor(obj)]
+        owners = [p for obj in objects for p in _possessor(obj)]
+        return owners or [
+            p for obj in objects for p in prep_objects(obj, frozenset({"from", "by"}))
+        ]
     if slot.kind == "poss":
         return _possessor(trigger)
     return []

@@ -196,14 +196,42 @@ def _entity_span(token: Token, labels: frozenset[str]) -> Span | None:
     return None
 
 
-def _person_in(span: Span) -> Span | None:
-    """The PERSON entity the phrase is about: its head, or an apposition of its head."""
+def _name_chain(token: Token) -> Span:
+    """The proper name ending at ``token``: "Min Aung Hlaing" from "junta leader Min Aung Hlaing"."""
+    start = token.i
+    while (
+        start > 0
+        and token.doc[start - 1].pos_ == "PROPN"
+        and token.doc[start - 1].head.i in range(start, token.i + 1)
+    ):
+        start -= 1
+    return token.doc[start : token.i + 1]
+
+
+def _person_in(span: Span, kb: KnowledgeBase) -> Span | None:
+    """The person the phrase is about: a PERSON entity at its head or in an apposition
+    of its head, or a proper name there that the knowledge base knows as a person
+    (the small model tags "Grossi" as a place, "Min Aung" without "Hlaing")."""
     head = span.root
     candidates = [head] + [c for c in head.children if c.dep_ == "appos"]
     for token in candidates:
         ent = _entity_span(token, frozenset({"PERSON"}))
-        if ent is not None and span.start <= ent.start and ent.end <= span.end:
+        if (
+            ent is not None
+            and span.start <= ent.start
+            and ent.end <= span.end
+            and ent.root == token
+        ):
             return ent
+    for token in candidates:
+        if token.pos_ != "PROPN":
+            continue
+        name = _name_chain(token)
+        known = kb.lookup(name.text)
+        if known and all(e.kind == "person" for e in known):
+            return name
+        if any(t.ent_type_ == "PERSON" for t in name):
+            return name
     return None
 
 
@@ -366,7 +394,7 @@ class ActorResolver:
     # 1. people ------------------------------------------------------------------------
 
     def _person(self, span: Span, sentence: int) -> Resolution | None:
-        name_span = _person_in(span)
+        name_span = _person_in(span, self.kb)
         if name_span is None:
             return None
         name = name_span.text
@@ -395,17 +423,26 @@ class ActorResolver:
         """Title and country from the phrase: "Russia's ambassador to the US, Anatoly
         Antonov", "Foreign Minister Sergei Lavrov"; the name alone says nothing."""
         role_word, codes = _role_context(span.root, self.kb)
+        if role_word is None:
+            # "Alounkeo Kittikhoun, ASEAN's special envoy": the apposition says who he is
+            for appos in (c for c in span.root.children if c.dep_ == "appos" and c.pos_ == "NOUN"):
+                role_word, codes = _role_context(appos, self.kb)
+                if role_word is not None:
+                    break
         before_name = [t for t in span if t.i < name_span.start]
         if role_word is None:
             titles = [t for t in before_name if t.dep_ in {"compound", "amod"} and not t.ent_type_]
             role_word = self.kb.role(" ".join(t.text for t in titles)) if titles else None
             codes = codes or _country_of_modifiers(before_name, self.kb)
         code = codes[0] if codes else None
+        sector = role_word.sector if role_word else None
+        if code is not None and code not in self.kb.countries and sector == "GOV":
+            sector = "IGO"  # an envoy or official of an international organisation
         actor = _actor(
             span,
             name=name_span.text,
             code=code,
-            sector=role_word.sector if role_word else None,
+            sector=sector,
             rule="title.v1" if role_word or code else "person.unknown.v1",
         )
         office = role_word.office if role_word else None
