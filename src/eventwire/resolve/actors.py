@@ -197,7 +197,7 @@ def _entity_span(token: Token, labels: frozenset[str]) -> Span | None:
 
 
 def _name_chain(token: Token) -> Span:
-    """The proper name ending at ``token``: "Min Aung Hlaing" from "junta leader Min Aung Hlaing"."""
+    """The proper name ending at ``token``: "Min Aung Hlaing" in "junta leader Min Aung Hlaing"."""
     start = token.i
     while (
         start > 0
