@@ -75,6 +75,61 @@ def _earlier(events: list[Event], event: Event) -> list[Event]:
     ]
 
 
+# Nouns that name an outcome of talks: "welcomed the outcome", "hailed the agreement".
+_OUTCOME_WORDS = frozenset(
+    {
+        "outcome",
+        "agreement",
+        "deal",
+        "accord",
+        "pact",
+        "result",
+        "talk",
+        "meeting",
+        "summit",
+        "truce",
+        "ceasefire",
+    }
+)
+_ANSWERING_TYPES = frozenset({"ACCUSE", "SUPPORT", "REJECT"})
+
+
+def _stem(word: str) -> str:
+    return word.lower()[:5]
+
+
+def _answered_event(event: Event, earlier: list[Event]) -> Event | None:
+    """The earlier event an object noun refers to: "condemned the seizure" → the
+    seizure, "welcomed the outcome" → the talks."""
+    for mention in event.recipient:
+        if mention.code is not None:
+            continue
+        word = _head_word(mention)
+        for candidate in earlier:
+            if candidate.type in _ANSWERING_TYPES:
+                continue
+            same_word = _stem(candidate.trigger.text) == _stem(word)
+            outcome = word in _OUTCOME_WORDS and candidate.type in {"AGREE", "CONSULT", "RETREAT"}
+            if same_word or outcome:
+                return candidate
+    return None
+
+
+def _link_answers(current: list[Event]) -> list[Event]:
+    for index, event in enumerate(current):
+        if event.type not in _ANSWERING_TYPES or any(a.code for a in event.recipient):
+            continue
+        answered = _answered_event(event, _earlier(current, event))
+        if answered is None:
+            continue
+        # Condemning an act targets whoever did it; praising an outcome, its parties.
+        parties = answered.actor if event.type != "SUPPORT" else answered.actor + answered.recipient
+        parties = tuple(a for a in parties if a.code and a.code not in _codes(event.actor))
+        if parties:
+            current[index] = replace(event, recipient=parties, about=event.about or answered.id)
+    return current
+
+
 def link_claims(events: tuple[Event, ...]) -> tuple[Event, ...]:
     """Denials and acceptances linked to the claims and offers they answer."""
     claim_words = load_lexicon().cues.denial_objects
@@ -96,6 +151,7 @@ def link_claims(events: tuple[Event, ...]) -> tuple[Event, ...]:
                 current[position] = replace(
                     event, recipient=offer.actor, about=event.about or offer.id
                 )
+    current = _link_answers(current)
     return tuple(e for e in current if e.id not in dropped)
 
 

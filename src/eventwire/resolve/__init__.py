@@ -19,7 +19,7 @@ from eventwire.events.ontology import Ontology, load_ontology
 from eventwire.model import Actor, Article, Event, Place, Sentence
 from eventwire.resolve.actors import ActorResolver
 from eventwire.resolve.dates import date_of
-from eventwire.resolve.discourse import Discourse
+from eventwire.resolve.discourse import Discourse, Referent
 from eventwire.resolve.kb import KnowledgeBase, load_knowledge_base
 from eventwire.resolve.place_mentions import find_place_mentions
 from eventwire.resolve.places import Gazetteer, load_gazetteer
@@ -56,6 +56,16 @@ def _argument_spans(events: tuple[Event, ...]) -> dict[int, list[Actor]]:
     return by_sentence
 
 
+def _argument_groups(events: tuple[Event, ...]) -> dict[int, list[tuple[Actor, ...]]]:
+    """Coordinated parties of one role ("Pashinyan and Aliyev"), by sentence."""
+    groups: dict[int, list[tuple[Actor, ...]]] = defaultdict(list)
+    for event in events:
+        for role in (event.actor, event.recipient):
+            if len({(m.start, m.end) for m in role}) >= 2:
+                groups[event.sentence.index].append(role)
+    return groups
+
+
 class _ArticleResolver:
     def __init__(self, doc: Doc, article: Article, kb: KnowledgeBase, gazetteer: Gazetteer) -> None:
         self.doc = doc
@@ -70,6 +80,7 @@ class _ArticleResolver:
     def read(self, sentences: tuple[Sentence, ...], events: tuple[Event, ...]) -> None:
         """Resolve every mention in text order, remembering each for coreference."""
         arguments = _argument_spans(events)
+        roles = _argument_groups(events)
         for sentence in sentences:
             spans: dict[tuple[int, int], Span] = {}
             for actor in arguments.get(sentence.index, []):
@@ -87,6 +98,21 @@ class _ArticleResolver:
                 resolution = self.actors.resolve(spans[key], sentence.index)
                 self.by_span[key] = resolution.actors
                 self.mentions.extend(a for a in resolution.actors if a.code or a.sector)
+            for group in roles.get(sentence.index, []):
+                self._remember_group(group, sentence.index)
+
+    def _remember_group(self, mentions: tuple[Actor, ...], sentence: int) -> None:
+        """ "Pashinyan and Aliyev met": the pair "the two leaders" will point back to."""
+        actors = tuple(
+            a for m in mentions for a in self.by_span.get((m.start, m.end), ()) if a.code
+        )
+        if len({a.code for a in actors}) < 2:
+            return
+        people = all(a.rule and "person" in a.rule for a in actors)
+        position = max(m.end for m in mentions)
+        self.discourse.remember(
+            Referent(actors, sentence, position, "person" if people else "state")
+        )
 
     def main_country(self) -> str | None:
         """The state named most often (the dateline's state breaks ties)."""

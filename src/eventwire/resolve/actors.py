@@ -24,7 +24,7 @@ from spacy.tokens import Span, Token
 
 from eventwire.events.syntax import conjuncts
 from eventwire.model import Actor
-from eventwire.resolve.discourse import Discourse, Referent
+from eventwire.resolve.discourse import PAIR_REACH, Discourse, Referent
 from eventwire.resolve.kb import Entry, KnowledgeBase, Person, RoleWord, fold
 from eventwire.resolve.places import Gazetteer
 
@@ -49,6 +49,9 @@ _STATE_WORDS = frozenset(
     }
 )
 _LEADER_WORDS = frozenset({"leader", "leaders", "president", "presidents", "head", "heads"})
+_OFFICIAL_WORDS = frozenset(
+    {"minister", "official", "diplomat", "negotiator", "envoy", "counterpart"}
+)
 _NUMBER_WORDS = {"two": 2, "both": 2, "three": 3, "all": 0}
 _ENTRY_PREFERENCE = (
     "institution",
@@ -301,8 +304,13 @@ def _plural_reference(span: Span, discourse: Discourse, sentence: int) -> tuple[
         if group is not None:
             return list(group.actors), "coref.group.v1"
         return discourse.last_distinct(2, sentence, position, _STATE_KINDS), "coref.states.v1"
-    if head.lower_ in _LEADER_WORDS or head.lemma_ in _LEADER_WORDS:
-        group = discourse.last_group(sentence, position, frozenset({"person"}))
+    if (
+        head.lower_ in _LEADER_WORDS
+        or head.lemma_ in _LEADER_WORDS
+        or head.lemma_ in _OFFICIAL_WORDS
+    ):
+        reach = PAIR_REACH if words & {"two", "both"} else 3
+        group = discourse.last_group(sentence, position, frozenset({"person"}), reach)
         if group is not None:
             return list(group.actors), "coref.group.v1"
         return discourse.last_distinct(
@@ -497,8 +505,9 @@ class ActorResolver:
                 for code in codes
             )
             return Resolution(actors, Referent(actors, sentence, position, "body"))
-        if head.lower_ in _STATE_WORDS or head.lemma_ in _STATE_WORDS | _LEADER_WORDS:
-            return None  # "the leaders", "the two countries": step 4
+        pair = any(t.lower_ in {"two", "both"} for t in span)
+        if head.lower_ in _STATE_WORDS or head.lemma_ in _STATE_WORDS | _LEADER_WORDS or pair:
+            return None  # "the leaders", "the two countries", "both ministers": step 4
         if _is_plural(head):
             # "police", "protesters", "officials": a sector, and no state named
             actor = _actor(span, name=None, code=None, sector=role_word.sector, rule="kb.role.v1")

@@ -15,8 +15,10 @@ from datetime import date
 from eventwire.model import Actor
 from eventwire.resolve.kb import KnowledgeBase
 
-# How far back (in sentences) a pronoun or plural description may reach.
+# How far back (in sentences) a pronoun or plural description may reach; "the two
+# leaders" names a pair set up earlier and may reach further.
 _PLURAL_REACH = 3
+PAIR_REACH = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +73,12 @@ class Discourse:
                 return referent
         return None
 
-    def last_group(self, sentence: int, position: int, kinds: frozenset[str]) -> Referent | None:
-        """The last plural referent of these kinds within reach."""
+    def last_group(
+        self, sentence: int, position: int, kinds: frozenset[str], reach: int = _PLURAL_REACH
+    ) -> Referent | None:
+        """The last plural referent of these kinds within ``reach`` sentences."""
         for referent in self._before(position):
-            if sentence - referent.sentence > _PLURAL_REACH:
+            if sentence - referent.sentence > reach:
                 return None
             if referent.plural and referent.kind in kinds:
                 return referent
@@ -83,7 +87,11 @@ class Discourse:
     def last_distinct(
         self, count: int, sentence: int, position: int, kinds: frozenset[str]
     ) -> list[Actor]:
-        """The last ``count`` distinct parties of these kinds, oldest first."""
+        """The last ``count`` parties of these kinds from distinct states, oldest first.
+
+        "The two leaders", "the two ministers" in international news are the two
+        sides, so two people of one state do not make a pair.
+        """
         found: list[Actor] = []
         seen: set[str] = set()
         for referent in self._before(position):
@@ -92,7 +100,7 @@ class Discourse:
             if referent.kind not in kinds or referent.plural:
                 continue
             for actor in referent.actors:
-                key = actor.name if referent.kind == "person" else actor.code
+                key = actor.code
                 if key and key not in seen and actor.code:
                     seen.add(key)
                     found.append(actor)
