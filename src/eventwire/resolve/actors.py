@@ -621,6 +621,8 @@ class ActorResolver:
         head = span.root
         if head.pos_ not in {"NOUN", "PROPN"} or head.lemma_.lower() in _NOT_OWNED:
             return None
+        if head.ent_type_ == "PERSON":
+            return None  # "Jordan Peterson", "Chad Daybell": first names, not owners
         codes: dict[str, Entry] = {}
         for token in span:
             if token.i >= head.i or token.pos_ not in {"PROPN", "ADJ", "NOUN"}:

@@ -93,7 +93,11 @@ class Person:
             return min(covering, key=lambda r: _OFFICE_RANK.get(r.office, 99))
         iso = day.isoformat()
         before = [r for r in ordered if r.end is not None and _end_of(r.end) < iso]
-        return before[-1] if before else ordered[0]
+        if not before:
+            return ordered[0]
+        last_end = max(_end_of(r.end or "") for r in before)
+        latest = [r for r in before if _end_of(r.end or "") == last_end]
+        return min(latest, key=lambda r: _OFFICE_RANK.get(r.office, 99))
 
 
 _OFFICE_RANK = {
