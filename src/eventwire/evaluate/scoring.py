@@ -147,6 +147,8 @@ def _mention_matches(text: str, mention: str) -> bool:
         return re.sub(r"^(the|a|an) ", "", value)
 
     a, b = norm(text), norm(mention)
+    if not a or not b:
+        return False  # an actor with no text (authorities inferred from a place) names no mention
     return a == b or a.endswith(b) or b.endswith(a)
 
 

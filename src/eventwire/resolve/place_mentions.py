@@ -80,7 +80,9 @@ def find_place_mentions(
             continue
         if not tagged:
             known_otherwise = any(e.kind not in {"country", "metonym"} for e in kb.lookup(text))
-            if known_otherwise or entry.precision != "city" or entry.population < _TOWN_POPULATION:
+            named_region = entry.precision == "region" and span[-1].lower_ in _REGION_WORDS
+            big_town = entry.precision == "city" and entry.population >= _TOWN_POPULATION
+            if known_otherwise or not (named_region or big_town):
                 continue
         found.append(
             Place(

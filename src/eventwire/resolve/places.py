@@ -137,5 +137,7 @@ def load_gazetteer() -> Gazetteer:
                 )
             )
             added.extend(f"{fold(n)}\t{number}" for n in {item["name"], *item.get("aliases", [])})
-        names = sorted(names + added, key=lambda line: line.split("\t", 1)[0]) if added else names
+        # Plain string order equals name order here: names hold no tab, and a tab
+        # sorts before every character a name may continue with.
+        names = sorted(names + added) if added else names
     return Gazetteer(rows, names, extra)
