@@ -15,6 +15,7 @@ from eventwire.events.syntax import (
     inherited_subjects,
     own_subjects,
     prep_objects,
+    pronoun_antecedent,
 )
 
 # Entity labels that can be actors; places (GPE/LOC/FAC) can be too, as metonyms or
@@ -51,6 +52,18 @@ def _possessor(noun: Token) -> list[Token]:
 def _owned(noun: Token) -> bool:
     """Whether a party is named in front of ``noun`` ("Russian positions", "a Liberian ship")."""
     return any(t.ent_type_ in ACTOR_ENTS for t in noun.subtree if t.i < noun.i)
+
+
+_DOER_NOUNS = frozenset(
+    {"troop", "force", "soldier", "army", "militia", "fighter", "rebel", "police", "navy",
+     "warship", "jet", "unit", "battalion", "brigade", "division", "mercenary", "official"}
+)  # fmt: skip
+
+
+def _is_doer(token: Token) -> bool:
+    """An "of" phrase that names who acts, not what is acted on: "the deployment of
+    troops" (not "the shelling of Kharkiv")."""
+    return token.lemma_.lower() in _DOER_NOUNS or token.ent_type_ in {"PERSON", "NORP"}
 
 
 def _slot_heads(trigger: Token, slot: RecipientSlot, is_verb: bool) -> list[Token]:
@@ -101,6 +114,13 @@ def recipient_heads(trigger: Token, sense: TriggerSense, is_verb: bool) -> list[
         if slot.kind == "none":
             return []
         heads = [h for h in _slot_heads(trigger, slot, is_verb) if _is_party(h)]
+        if not heads and slot.kind == "prep" and is_verb:
+            # "cut ties with Israel", "signed a deal with Iraq": the preposition hangs
+            # on the object.
+            heads = [
+                h for obj in direct_objects(trigger) for h in prep_objects(obj, slot.preps)
+                if _is_party(h)
+            ]  # fmt: skip
         if heads:
             return heads
     return []
@@ -123,6 +143,9 @@ def _nominal_actor(noun: Token, cues: Cues) -> tuple[list[Token], Token, bool]:
     agents = prep_objects(noun, frozenset({"by"}))
     if agents:
         return agents, noun, False
+    doers = [o for o in prep_objects(noun, frozenset({"of"})) if _is_doer(o)]
+    if doers:
+        return doers, noun, False  # "the deployment of North Korean troops"
     between = prep_objects(noun, frozenset({"between", "among"}))
     if len(between) >= 2 and not (supported and head.lemma_.lower() in _THIRD_PARTY_VERBS):
         return between, noun, False
@@ -235,6 +258,8 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
                 if p.ent_type_ in PLACE_ENTS
             )
     actors = [a for a in actors if a.pos_ in NOMINAL_POS | {"ADJ"} or a.ent_type_]
+    if len(actors) == 1 and actors[0].pos_ == "PRON":
+        actors = pronoun_antecedent(actors[0]) or actors  # "the Kremlin denied that it …"
     placed = sense.has("visit") or sense.has("place")
     named = any(r.ent_type_ in ACTOR_ENTS | PLACE_ENTS or _owned(r) for r in recipients)
     if placed and places and not named:

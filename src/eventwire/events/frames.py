@@ -173,7 +173,9 @@ def frame_of(predicate: Token, cues: Cues, triggers: dict[int, str]) -> Frame:
         if relation == "advcl" and _has_condition_mark(current, cues):
             frame.suppressed = "hypothetical condition"
             return frame
-        if relation in {"relcl", "acl"} and current.pos_ in {"VERB", "AUX"}:
+        if relation == "acl" and lemma in cues.planning_nouns:
+            frame.cues.add("planned")  # "its intent to develop relations", "a plan to build"
+        elif relation in {"relcl", "acl"} and current.pos_ in {"VERB", "AUX"}:
             break  # a relative clause asserts on its own
         if relation == "xcomp":
             if lemma in cues.requesting:
@@ -194,6 +196,12 @@ def frame_of(predicate: Token, cues: Cues, triggers: dict[int, str]) -> Frame:
                 frame.cues.add("denied")  # "denied trying to seize the town"
                 frame.about = frame.about or governor
         elif relation == "ccomp" or (relation == "dobj" and current.tag_ == "VBG"):
+            if lemma in cues.requesting and lemma not in cues.reporting:
+                # "demanded that Beijing release the sailors": what is asked for has
+                # not happened; it is the request's content.
+                frame.suppressed = "content of a request"
+                frame.request_head = governor
+                return frame
             if lemma in cues.denying and current.i > governor.i:
                 frame.cues.add("denied")
                 frame.about = frame.about or governor

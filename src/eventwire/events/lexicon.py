@@ -99,6 +99,7 @@ class Cues:
     threatening: frozenset[str]
     planning: frozenset[str]
     planning_objects: frozenset[str]
+    planning_nouns: frozenset[str]
     planning_keeps_reported: frozenset[str]
     requesting: frozenset[str]
     support_verbs: frozenset[str]

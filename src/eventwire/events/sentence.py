@@ -53,7 +53,10 @@ def _holds(condition: Condition, token: Token) -> bool:
         objects = direct_objects(token) + prep_objects(token, frozenset({"to", "on"}))
         return any(o.lemma_.lower() in condition.lemmas for o in objects)
     if condition.kind == "prt":
-        return any(c.dep_ == "prt" and c.lower_ in condition.lemmas for c in token.children)
+        # "stepped down", "walked out": particles are often parsed as adverbs.
+        return any(
+            c.dep_ in {"prt", "advmod"} and c.lower_ in condition.lemmas for c in token.children
+        )
     if condition.kind == "prep":
         return any(
             c.dep_ in {"prep", "agent"} and c.lower_ in condition.lemmas for c in token.children
@@ -171,13 +174,14 @@ def _confidence(candidate: Candidate) -> float:
 
 def sentence_candidates(sentence: Span, lexicon: Lexicon) -> list[Candidate]:
     """Trigger, arguments and frame of every event a sentence states."""
+    if sentence.text.rstrip().endswith("?"):
+        return []  # "Will Iran retaliate?": a question states no event
     triggers = find_triggers(sentence, lexicon)
     if not triggers:
         return []
     types = {token.i: sense.type for token, sense in triggers}
     absorbed = _absorbed_tokens(triggers)
     candidates: list[Candidate] = []
-    framing: set[int] = set()
     requests: dict[int, str] = {}
     for token, sense in triggers:
         if token.i in absorbed:
@@ -194,32 +198,35 @@ def sentence_candidates(sentence: Span, lexicon: Lexicon) -> list[Candidate]:
             if evaluated is None:
                 continue
             args, frame = evaluated
-        framing.update(t.i for t in frame.framed_by)
         if frame.suppressed:
             if frame.request_head is not None and frame.request_head.i in types:
                 requests.setdefault(frame.request_head.i, _REQUEST_MODES.get(sense.type, "change"))
             continue
         candidates.append(Candidate(token, sense, args, frame, sense.mode))
-    kept = []
     for candidate in candidates:
-        sense, args = candidate.sense, candidate.args
-        if sense.has("framing") and candidate.trigger.i in framing:
-            continue  # "agreed to visit": the visit carries the agreement as its status
-        if candidate.frame.actor_from_frame and (args.inherited or not args.actors):
-            # "accused North Korea of supplying arms": the accused is the supplier.
-            args = candidate.args = replace(
-                args, actors=tuple(candidate.frame.actor_from_frame), inherited=True
-            )
-        if sense.has("needs_actor") and not args.actors:
-            continue
-        if sense.has("needs_recipient") and not args.recipients:
-            continue
-        if not args.actors and not args.recipients:
-            continue
-        if candidate.trigger.i in requests and sense.type == "REQUEST":
+        if candidate.trigger.i in requests and candidate.sense.type == "REQUEST":
             candidate.mode = requests[candidate.trigger.i]
-        kept.append(candidate)
-    return kept
+    kept = [c for c in candidates if _has_parties(c)]
+    # "agreed to visit": the visit carries the agreement as its status; but when the
+    # framed event has no parties of its own ("agreed to talks with the opposition"),
+    # the agreement stays.
+    framing = {t.i for c in kept for t in c.frame.framed_by}
+    return [c for c in kept if not (c.sense.has("framing") and c.trigger.i in framing)]
+
+
+def _has_parties(candidate: Candidate) -> bool:
+    """Whether the candidate has the parties its trigger needs, after taking its actor
+    from the frame ("accused North Korea of supplying arms": the accused supplies)."""
+    sense, args = candidate.sense, candidate.args
+    if candidate.frame.actor_from_frame and (args.inherited or not args.actors):
+        args = candidate.args = replace(
+            args, actors=tuple(candidate.frame.actor_from_frame), inherited=True
+        )
+    if sense.has("needs_actor") and not args.actors:
+        return False
+    if sense.has("needs_recipient") and not args.recipients:
+        return False
+    return bool(args.actors or args.recipients)
 
 
 def _threat_mode(content: Candidate) -> str | None:

@@ -66,7 +66,8 @@ def prep_objects(token: Token, preps: frozenset[str]) -> list[Token]:
     """Objects of the prepositions ``preps`` attached to ``token`` (with their conjuncts)."""
     found: list[Token] = []
     for child in token.children:
-        if child.dep_ in {"prep", "agent"} and child.lower_ in preps:
+        # "sent aid to Syria": the parser labels that "to" dative, not prep.
+        if child.dep_ in {"prep", "agent", "dative"} and child.lower_ in preps:
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     found.extend(conjuncts(obj))
@@ -140,6 +141,10 @@ def inherited_subjects(verb: Token, depth: int = 0) -> list[Token]:
         return [head]
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and head.pos_ in NOMINAL_POS:
         return [head]  # "the alliance aiding Russia": the noun does what the participle says
+    if verb.dep_ == "acl" and head.pos_ == "NOUN":
+        owners = children_with(head, "poss")  # "its intent to develop relations"
+        if owners:
+            return conjuncts(owners[0])
     if (
         verb.dep_ in {"advcl", "acl"}
         and verb.tag_ in {"VBG", "VBN"}
@@ -241,3 +246,25 @@ def _is_role_prep(head: Token, prep: Token) -> bool:
 
 def span_text(doc_span: Span) -> str:
     return doc_span.text
+
+
+_REFLEXIVE_PRONOUNS = frozenset({"it", "its", "they", "their", "them"})
+
+
+def pronoun_antecedent(pronoun: Token) -> list[Token]:
+    """The subject a possessive or subject pronoun most likely points to within its own
+    sentence: "the Kremlin maintained … its intent", "the Kremlin denied that it …"."""
+    if pronoun.lower_ not in _REFLEXIVE_PRONOUNS:
+        return []
+    for ancestor in pronoun.ancestors:
+        if ancestor.pos_ not in {"VERB", "AUX"}:
+            continue
+        subjects = [
+            s for s in (own_subjects(ancestor) or inherited_subjects(ancestor))
+            if s.pos_ != "PRON" and s.i != pronoun.i and s.i not in {t.i for t in pronoun.ancestors}
+        ]  # fmt: skip
+        if subjects:
+            plural = pronoun.lower_ in {"they", "their", "them"}
+            if plural == (len(subjects) > 1 or subjects[0].tag_ in {"NNS", "NNPS"}):
+                return subjects
+    return []

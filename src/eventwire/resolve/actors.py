@@ -554,7 +554,7 @@ class ActorResolver:
             last = self.discourse.last_of(frozenset({"place"}), sentence, position)
             if last is not None:
                 return self._from_referent(span, sentence, last, "coref.place-noun.v1")
-        if head.lower_ == "it" and len(span) == 1:
+        if head.lower_ in {"it", "its"} and len(span) == 1:
             # "the Kremlin denied that it was preparing …": the state or body last named
             referent = self.discourse.last_of(
                 frozenset({"state", "body", "group"}), sentence, position
