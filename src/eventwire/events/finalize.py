@@ -29,6 +29,22 @@ def _parties(actors: tuple[Actor, ...]) -> frozenset[tuple[str | None, str | Non
     return frozenset((a.code, a.sector) for a in actors)
 
 
+def _consult_mode(
+    event: Event, actors: tuple[Actor, ...], recipients: tuple[Actor, ...]
+) -> str | None:
+    """Multilateral with three parties or more; a visit when it happens in the host's
+    state; third-party when two sides meet in somebody else's."""
+    parties = _codes(actors) | _codes(recipients)
+    place = event.location.country if event.location.basis == "sentence" else None
+    if len(parties) >= 3:
+        return "multilateral"
+    if place and recipients and place in _codes(recipients) and place not in _codes(actors):
+        return "visit"
+    if place and len(parties) == 2 and place not in parties:
+        return "third-party"
+    return None
+
+
 def _tidy(event: Event, sense: TriggerSense | None) -> Event | None:
     actors, recipients = _known(event.actor), _known(event.recipient)
     if event.reciprocal:
@@ -47,8 +63,8 @@ def _tidy(event: Event, sense: TriggerSense | None) -> Event | None:
     ):
         return None
     mode = event.mode
-    if event.type == "CONSULT" and mode is None and len(_codes(actors) | _codes(recipients)) >= 3:
-        mode = "multilateral"
+    if event.type == "CONSULT" and mode is None:
+        mode = _consult_mode(event, actors, recipients)
     return replace(event, actor=actors, recipient=recipients, mode=mode)
 
 

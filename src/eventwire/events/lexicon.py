@@ -94,6 +94,7 @@ class Cues:
     reporting: frozenset[str]
     confirming: frozenset[str]
     accusing: Mapping[str, frozenset[str]]
+    weapon_modes: Mapping[str, str]
     denying: frozenset[str]
     denial_objects: frozenset[str]
     threatening: frozenset[str]
@@ -110,6 +111,7 @@ class Cues:
     alleging_words: frozenset[str]
     planned_words: frozenset[str]
     speculative_heads: frozenset[str]
+    yield_verbs: frozenset[str]
     topic_verbs: frozenset[str]
     topic_preps: frozenset[str]
     condition_marks: frozenset[str]
@@ -210,10 +212,11 @@ def parse_cues(text: str) -> Cues:
         return Cues(
             version=data["version"],
             accusing=accusing,
+            weapon_modes=dict(data["weapon_modes"]),
             **{
                 name: _set(data, name)
                 for name in Cues.__dataclass_fields__
-                if name not in {"version", "accusing"}
+                if name not in {"version", "accusing", "weapon_modes"}
             },
         )
     except KeyError as exc:

@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 
 from eventwire.events.arguments import PLACE_ENTS, Arguments, arguments_of
 from eventwire.events.frames import Frame, frame_of
-from eventwire.events.lexicon import Condition, Lexicon, TriggerSense
+from eventwire.events.lexicon import Condition, Cues, Lexicon, TriggerSense
 from eventwire.events.syntax import (
     direct_objects,
     hyphenated_bounds,
@@ -204,14 +204,41 @@ def sentence_candidates(sentence: Span, lexicon: Lexicon) -> list[Candidate]:
             continue
         candidates.append(Candidate(token, sense, args, frame, sense.mode))
     for candidate in candidates:
-        if candidate.trigger.i in requests and candidate.sense.type == "REQUEST":
-            candidate.mode = requests[candidate.trigger.i]
+        if candidate.sense.type == "REQUEST" and candidate.sense.mode in {None, "change"}:
+            mode = requests.get(candidate.trigger.i) or _asked_for(candidate.trigger, lexicon.cues)
+            candidate.mode = mode or candidate.mode
+        elif candidate.sense.type == "ASSAULT" and candidate.mode is None:
+            candidate.mode = _weapon_mode(candidate, lexicon.cues)
     kept = [c for c in candidates if _has_parties(c)]
     # "agreed to visit": the visit carries the agreement as its status; but when the
     # framed event has no parties of its own ("agreed to talks with the opposition"),
     # the agreement stays.
     framing = {t.i for c in kept for t in c.frame.framed_by}
     return [c for c in kept if not (c.sense.has("framing") and c.trigger.i in framing)]
+
+
+def _asked_for(request: Token, cues: Cues) -> str | None:
+    """The mode of a request from what it asks: "demanded that troops leave" → yield."""
+    for clause in request.children:
+        if clause.dep_ in {"xcomp", "ccomp"} and clause.lemma_.lower() in cues.yield_verbs:
+            return "yield"
+    return None
+
+
+def _weapon_mode(candidate: Candidate, cues: Cues) -> str | None:
+    """How an attack was carried out, from the weapon named as its doer or object
+    ("drones struck", "fired rockets", "hit by a guided aerial bomb")."""
+    trigger = candidate.trigger
+    words: list[Token] = [*candidate.args.actors, trigger]
+    words += [c for c in trigger.children if c.dep_ in {"dobj", "compound", "nsubj", "nsubjpass"}]
+    words += prep_objects(trigger, frozenset({"with", "by"}))
+    for word in words:
+        lemma = word.lemma_.lower()
+        modifiers = [c.lemma_.lower() for c in word.children if c.dep_ in {"compound", "amod"}]
+        for key in [f"{m} {lemma}" for m in modifiers] + [lemma, *modifiers]:
+            if key in cues.weapon_modes:
+                return cues.weapon_modes[key]
+    return None
 
 
 def _has_parties(candidate: Candidate) -> bool:
@@ -249,7 +276,7 @@ def link_about(candidates: list[Candidate]) -> None:
         if governor.sense.type == "THREATEN" and not governor.args.recipients:
             # "warned of sanctions on Russia": the threat is aimed where its content is.
             governor.args = replace(governor.args, recipients=candidate.args.recipients)
-        if governor.sense.type == "ACCUSE":
+        if governor.sense.type == "ACCUSE" and governor.mode is None:
             governor.mode = "allege"
 
 
