@@ -28,7 +28,7 @@ from eventwire.resolve.speakers import resolve_speakers
 __all__ = ["Resolved", "load_knowledge_base", "resolve_article"]
 
 # Where a story is filed from says more about its local actors than one more mention.
-_DATELINE_WEIGHT = 3
+_DATELINE_WEIGHT = 2
 _MENTION_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 

@@ -520,7 +520,14 @@ class ActorResolver:
             last = self.discourse.last_of(_STATE_KINDS, sentence, position)
             if last is not None:
                 return self._from_referent(span, sentence, last, "coref.state.v1")
-        return None
+        # "the interior ministry", "the army": a sector, of the state the story is on
+        # about now (the last one named); else the state may come from the event's
+        # place (resolve_article) or stay unknown.
+        last = self.discourse.last_of(_STATE_KINDS, sentence, position)
+        code = next((a.code for a in last.actors if a.code), None) if last is not None else None
+        rule = "kb.role+coref.state.v1" if code else "kb.role.v1"
+        actor = _actor(span, name=None, code=code, sector=role_word.sector, rule=rule)
+        return Resolution((actor,), None)
 
     def _office_holder(
         self, span: Span, sentence: int, office: str, country: str
