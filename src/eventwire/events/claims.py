@@ -3,8 +3,9 @@
 - A denial of earlier claims ("Both nations have denied these claims") becomes a
   REJECT against whoever made them, and the claimed event lists the deniers in
   ``denied_by``.
-- "Russia denied shelling the town" after "Ukraine said Russia shelled the town"
-  is the same shelling: the earlier alleged event is kept, with ``denied_by``.
+- "Russia denied shelling the town" after "Ukraine said Russia shelled the town":
+  the earlier alleged shelling lists Russia in ``denied_by``; the denial's own
+  sentence keeps its shelling, status ``denied``.
 - Accepting or rejecting "the offer", "the invitation", "the proposal" is directed
   at whoever made it.
 """
@@ -134,12 +135,10 @@ def link_claims(events: tuple[Event, ...]) -> tuple[Event, ...]:
     """Denials and acceptances linked to the claims and offers they answer."""
     claim_words = load_lexicon().cues.denial_objects
     current = list(events)
-    dropped: set[str] = set()
     for position, event in enumerate(events):
         event = current[position]
         if event.type == "REJECT" and (_refers_to_claim(event, claim_words) or event.about):
-            current, dropped_now = _link_denial(current, position, claim_words)
-            dropped |= dropped_now
+            current = _link_denial(current, position, claim_words)
         elif event.type in {"AGREE", "REJECT"} and any(
             a.code is None and _head_word(a) in _OFFER_WORDS for a in event.recipient
         ):
@@ -152,16 +151,13 @@ def link_claims(events: tuple[Event, ...]) -> tuple[Event, ...]:
                     event, recipient=offer.actor, about=event.about or offer.id
                 )
     current = _link_answers(current)
-    return tuple(e for e in current if e.id not in dropped)
+    return tuple(current)
 
 
-def _link_denial(
-    current: list[Event], position: int, claim_words: frozenset[str]
-) -> tuple[list[Event], set[str]]:
+def _link_denial(current: list[Event], position: int, claim_words: frozenset[str]) -> list[Event]:
     denial = current[position]
     by_id = {e.id: e for e in current}
     content = by_id.get(denial.about) if denial.about else None
-    dropped: set[str] = set()
     claim = None
     if content is not None and content.status == "denied":
         # "denied shelling the town": the same act as an earlier claim, if there is one.
@@ -175,15 +171,15 @@ def _link_denial(
             ),
             None,
         )
-        if claim is not None:
-            dropped.add(content.id)
+        # The denied act stays an event of its own (status denied, in the denial's
+        # sentence); the earlier claim of it gets the deniers in denied_by.
     elif _refers_to_claim(denial, claim_words):
         claim = next(
             (e for e in _earlier(current, denial) if e.status == "alleged" or e.type == "ACCUSE"),
             None,
         )
     if claim is None:
-        return current, dropped
+        return current
     deniers = tuple(a for a in denial.actor if a.code)
     if claim.type == "ACCUSE":
         # "X accused Y of …; Y denied the accusation": the claim is what X alleged, if coded.
@@ -197,4 +193,4 @@ def _link_denial(
         elif event.id == denial.id:
             kept = tuple(a for a in event.recipient if a.code)
             current[index] = replace(event, recipient=kept or accusers, about=claim.id)
-    return current, dropped
+    return current
