@@ -49,7 +49,7 @@ _FLAGS = frozenset(
         "evaluative",
     }
 )
-_CONDITIONS = frozenset({"obj", "prt", "prep", "mod", "nomod"})
+_CONDITIONS = frozenset({"obj", "prt", "prep", "mod", "nomod", "pent"})
 _SLOTS = frozenset({"dobj", "iobj", "ccsubj", "ccobj", "objposs", "poss", "none"})
 
 

@@ -52,6 +52,14 @@ def _holds(condition: Condition, token: Token) -> bool:
     if condition.kind == "obj":
         objects = direct_objects(token) + prep_objects(token, frozenset({"to", "on"}))
         return any(o.lemma_.lower() in condition.lemmas for o in objects)
+    if condition.kind == "pent":
+        # "pent:from=ORG": the object of "from" is an organisation ("withdrew from the WHO")
+        for wanted in condition.lemmas:
+            prep, _, labels = wanted.partition("=")
+            objects = prep_objects(token, frozenset({prep}))
+            if any(o.ent_type_ in labels.split("+") for o in objects):
+                return True
+        return False
     if condition.kind == "prt":
         # "stepped down", "walked out": particles are often parsed as adverbs.
         return any(

@@ -62,6 +62,9 @@ def children_with(token: Token, *deps: str) -> list[Token]:
     return [c for c in token.children if c.dep_ in deps]
 
 
+_COMPOUND_PREP_HEADS = frozenset({"out", "away", "back"})
+
+
 def prep_objects(token: Token, preps: frozenset[str]) -> list[Token]:
     """Objects of the prepositions ``preps`` attached to ``token`` (with their conjuncts)."""
     found: list[Token] = []
@@ -71,6 +74,8 @@ def prep_objects(token: Token, preps: frozenset[str]) -> list[Token]:
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     found.extend(conjuncts(obj))
+        elif child.lower_ in _COMPOUND_PREP_HEADS and child.dep_ in {"prep", "prt", "advmod"}:
+            found.extend(prep_objects(child, preps))  # "pulled out of the OAS"
     return found
 
 
