@@ -29,6 +29,8 @@ __all__ = ["Resolved", "load_knowledge_base", "resolve_article"]
 
 # Where a story is filed from says more about its local actors than one more mention.
 _DATELINE_WEIGHT = 2
+# The headline says what the story is about more surely than anything else.
+_TITLE_WEIGHT = 3
 _MENTION_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 
@@ -126,11 +128,26 @@ class _ArticleResolver:
         dateline = self.place(Place())
         if dateline.country:
             counts[dateline.country] += _DATELINE_WEIGHT
+        for code in self._title_countries():
+            counts[code] += _TITLE_WEIGHT
         if not counts:
             return None
         best = max(counts.values())
         leaders = [code for code, n in counts.items() if n == best]
         return dateline.country if dateline.country in leaders else leaders[0]
+
+    def _title_countries(self) -> set[str]:
+        """States the headline names ("Myanmar military air strike kills …")."""
+        title = self.article.title or ""
+        words = title.replace("’s", "").replace("'s", "").split()
+        found = set()
+        for size in (3, 2, 1):
+            for start in range(len(words) - size + 1):
+                phrase = " ".join(words[start : start + size]).strip(',.:;"“”‘’')
+                for entry in self.actors.kb.lookup(phrase):
+                    if entry.kind in {"country", "adjective", "metonym"} and entry.code:
+                        found.add(entry.code)
+        return found
 
     def actors_for(self, mentions: tuple[Actor, ...]) -> tuple[Actor, ...]:
         resolved: list[Actor] = []

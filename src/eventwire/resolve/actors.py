@@ -520,13 +520,9 @@ class ActorResolver:
             last = self.discourse.last_of(_STATE_KINDS, sentence, position)
             if last is not None:
                 return self._from_referent(span, sentence, last, "coref.state.v1")
-        # "the interior ministry", "the army": a sector, of the state the story is on
-        # about now (the last one named); else the state may come from the event's
-        # place (resolve_article) or stay unknown.
-        last = self.discourse.last_of(_STATE_KINDS, sentence, position)
-        code = next((a.code for a in last.actors if a.code), None) if last is not None else None
-        rule = "kb.role+coref.state.v1" if code else "kb.role.v1"
-        actor = _actor(span, name=None, code=code, sector=role_word.sector, rule=rule)
+        # "the interior ministry", "the army": a sector; the state comes from where the
+        # event happens or the state the article is about (resolve_article).
+        actor = _actor(span, name=None, code=None, sector=role_word.sector, rule="kb.role.v1")
         return Resolution((actor,), None)
 
     def _office_holder(
