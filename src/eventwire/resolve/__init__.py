@@ -219,15 +219,24 @@ def _local_parties(
             else a
             for a in actors
         )
-    if ontology.types[event.type].quad == 4:
+    domestic = bool(actors) and {a.code for a in actors if a.code} == {country}
+    if ontology.types[event.type].quad == 4 or domestic:
         # Targets of force named only by what they are ("the hospital", "young men",
-        # "a village") are where the force was used.
+        # "a village") are where the force was used; so are the people and things a
+        # state acts on at home ("released 135 prisoners", "lifted its curfew").
         recipients = tuple(
-            replace(r, code=country, rule="place.target.v1")
+            replace(r, code=country, sector="UNK", rule="place.target.v1")
             if r.rule == "unresolved" and _is_thing(r)
             else r
             for r in recipients
         )
+    if event.type == "PROTEST" and not any(r.code for r in recipients):
+        # A protest with no target named is addressed to the state where it happens.
+        target = Actor(
+            text="", start=event.trigger.start, end=event.trigger.start,
+            name=f"Government ({country})", code=country, sector="GOV", rule="place.protest-target.v1",
+        )  # fmt: skip
+        recipients = (*recipients, target)
     if not any(a.code or a.sector for a in actors) and ontology.is_state_act(
         event.type, event.mode
     ):
