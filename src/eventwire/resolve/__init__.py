@@ -186,6 +186,33 @@ def _target_place(recipients: tuple[Actor, ...], resolver: _ArticleResolver) -> 
     return None
 
 
+# What a state acts on at home when no one is named: its people and its own rules.
+_DOMESTIC_NOUNS = frozenset(
+    {"prisoner", "detainee", "people", "person", "man", "woman", "citizen", "dissident",
+     "inmate", "hostage", "curfew", "internet", "election", "vote", "law", "tax", "levy",
+     "ban", "restriction", "emergency", "property", "citizenship", "service", "measure",
+     "protest", "strike", "demonstration", "boycott", "blockade", "campaign", "quota", "policy",
+     "reform", "rule", "decree", "programme", "program"}
+)  # fmt: skip
+
+
+def _is_domestic(actor: Actor) -> bool:
+    word = actor.text.split()[-1].lower().strip(".,;:’'\"") if actor.text else ""
+    return word in _DOMESTIC_NOUNS or word.removesuffix("s") in _DOMESTIC_NOUNS
+
+
+def _localised(actors: tuple[Actor, ...], country: str | None) -> tuple[Actor, ...]:
+    """Sector-only actors ("students", "police") placed in ``country``."""
+    if not country:
+        return actors
+    return tuple(
+        replace(a, code=country, rule=f"{a.rule}+place.country.v1")
+        if a.code is None and a.sector and a.rule != "media.v1"
+        else a
+        for a in actors
+    )
+
+
 def _local_parties(
     event: Event,
     actors: tuple[Actor, ...],
@@ -202,15 +229,7 @@ def _local_parties(
     """
     country = location.country
 
-    def localise(group: tuple[Actor, ...]) -> tuple[Actor, ...]:
-        return tuple(
-            replace(a, code=country, rule=f"{a.rule}+place.country.v1")
-            if a.code is None and a.sector
-            else a
-            for a in group
-        )
-
-    actors, recipients = localise(actors), localise(recipients)
+    actors, recipients = _localised(actors, country), _localised(recipients, country)
     if event.type == "PROTEST":
         # "Thousands marched on parliament": crowds are civilians of the place.
         actors = tuple(
@@ -220,13 +239,14 @@ def _local_parties(
             for a in actors
         )
     domestic = bool(actors) and {a.code for a in actors if a.code} == {country}
-    if ontology.types[event.type].quad == 4 or domestic:
+    force = ontology.types[event.type].quad == 4
+    if force or domestic:
         # Targets of force named only by what they are ("the hospital", "young men",
         # "a village") are where the force was used; so are the people and things a
         # state acts on at home ("released 135 prisoners", "lifted its curfew").
         recipients = tuple(
             replace(r, code=country, sector="UNK", rule="place.target.v1")
-            if r.rule == "unresolved" and _is_thing(r)
+            if r.rule == "unresolved" and _is_thing(r) and (force or _is_domestic(r))
             else r
             for r in recipients
         )
@@ -234,7 +254,8 @@ def _local_parties(
         # A protest with no target named is addressed to the state where it happens.
         target = Actor(
             text="", start=event.trigger.start, end=event.trigger.start,
-            name=f"Government ({country})", code=country, sector="GOV", rule="place.protest-target.v1",
+            name=f"Government ({country})", code=country, sector="GOV",
+            rule="place.protest-target.v1",
         )  # fmt: skip
         recipients = (*recipients, target)
     if not any(a.code or a.sector for a in actors) and ontology.is_state_act(
@@ -289,7 +310,9 @@ def resolve_article(
                 event,
                 actor=actors,
                 recipient=recipients,
-                attributed_to=resolve_speakers(event.attributed_to, resolver.actors_for),
+                attributed_to=_localised(
+                    resolve_speakers(event.attributed_to, resolver.actors_for), local.country
+                ),
                 date=date_of(event, published),
                 location=location,
             )
