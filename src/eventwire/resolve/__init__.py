@@ -15,12 +15,13 @@ from datetime import date
 
 from spacy.tokens import Doc, Span
 
-from eventwire.events.ontology import Ontology, load_ontology
+from eventwire.events.ontology import load_ontology
 from eventwire.model import Actor, Article, Event, Place, Sentence
 from eventwire.resolve.actors import ActorResolver
 from eventwire.resolve.dates import date_of
 from eventwire.resolve.discourse import Discourse, Referent
 from eventwire.resolve.kb import KnowledgeBase, load_knowledge_base
+from eventwire.resolve.local import local_parties, localised
 from eventwire.resolve.place_mentions import find_place_mentions
 from eventwire.resolve.places import Gazetteer, load_gazetteer
 from eventwire.resolve.speakers import resolve_speakers
@@ -170,13 +171,6 @@ class _ArticleResolver:
         return place
 
 
-_PRONOUNS = frozenset({"it", "they", "them", "he", "him", "she", "her", "we", "us", "this", "that"})
-
-
-def _is_thing(actor: Actor) -> bool:
-    return actor.text.lower() not in _PRONOUNS
-
-
 def _target_place(recipients: tuple[Actor, ...], resolver: _ArticleResolver) -> Place | None:
     for actor in recipients:
         if actor.rule == "gazetteer.place.v1":
@@ -184,94 +178,6 @@ def _target_place(recipients: tuple[Actor, ...], resolver: _ArticleResolver) -> 
             if found is not None:
                 return replace(found, start=actor.start, end=actor.end, basis="sentence")
     return None
-
-
-# What a state acts on at home when no one is named: its people and its own rules.
-_DOMESTIC_NOUNS = frozenset(
-    {"prisoner", "detainee", "people", "person", "man", "woman", "citizen", "dissident",
-     "inmate", "hostage", "curfew", "internet", "election", "vote", "law", "tax", "levy",
-     "ban", "restriction", "emergency", "property", "citizenship", "service", "measure",
-     "protest", "strike", "demonstration", "boycott", "blockade", "campaign", "quota", "policy",
-     "reform", "rule", "decree", "programme", "program"}
-)  # fmt: skip
-
-
-def _is_domestic(actor: Actor) -> bool:
-    word = actor.text.split()[-1].lower().strip(".,;:’'\"") if actor.text else ""
-    return word in _DOMESTIC_NOUNS or word.removesuffix("s") in _DOMESTIC_NOUNS
-
-
-def _localised(actors: tuple[Actor, ...], country: str | None) -> tuple[Actor, ...]:
-    """Sector-only actors ("students", "police") placed in ``country``."""
-    if not country:
-        return actors
-    return tuple(
-        replace(a, code=country, rule=f"{a.rule}+place.country.v1")
-        if a.code is None and a.sector and a.rule != "media.v1"
-        else a
-        for a in actors
-    )
-
-
-def _local_parties(
-    event: Event,
-    actors: tuple[Actor, ...],
-    recipients: tuple[Actor, ...],
-    location: Place,
-    ontology: Ontology,
-) -> tuple[tuple[Actor, ...], tuple[Actor, ...]]:
-    """Parties the place of the event tells about.
-
-    - "protesters", "students", "police" with no nationality are of the state where
-      the event happens ("police detained students in Novi Sad" → SRB, SRB);
-    - an arrest, deportation or conviction with no one named as doing it was done by
-      that state's authorities ("were arrested in Minsk" → BLR).
-    """
-    country = location.country
-
-    actors, recipients = _localised(actors, country), _localised(recipients, country)
-    if event.type == "PROTEST":
-        # "Thousands marched on parliament": crowds are civilians of the place.
-        actors = tuple(
-            replace(a, code=country, sector="CVL", rule="place.crowd.v1")
-            if a.rule == "unresolved" and _is_thing(a)
-            else a
-            for a in actors
-        )
-    domestic = bool(actors) and {a.code for a in actors if a.code} == {country}
-    force = ontology.types[event.type].quad == 4
-    if force or domestic:
-        # Targets of force named only by what they are ("the hospital", "young men",
-        # "a village") are where the force was used; so are the people and things a
-        # state acts on at home ("released 135 prisoners", "lifted its curfew").
-        recipients = tuple(
-            replace(r, code=country, sector="UNK", rule="place.target.v1")
-            if r.rule == "unresolved" and _is_thing(r) and (force or _is_domestic(r))
-            else r
-            for r in recipients
-        )
-    if event.type == "PROTEST" and not any(r.code for r in recipients):
-        # A protest with no target named is addressed to the state where it happens.
-        target = Actor(
-            text="", start=event.trigger.start, end=event.trigger.start,
-            name=f"Government ({country})", code=country, sector="GOV",
-            rule="place.protest-target.v1",
-        )  # fmt: skip
-        recipients = (*recipients, target)
-    if not any(a.code or a.sector for a in actors) and ontology.is_state_act(
-        event.type, event.mode
-    ):
-        authorities = Actor(
-            text=location.text or "",
-            start=location.start or 0,
-            end=location.end or 0,
-            name=f"Authorities ({country})",
-            code=country,
-            sector="GOV",
-            rule="place.authorities.v1",
-        )
-        actors = (authorities,)
-    return actors, recipients
 
 
 def resolve_article(
@@ -304,13 +210,13 @@ def resolve_article(
             resolver.places.append(location)
         local = location if location.basis == "sentence" and location.country else home
         if local.country:
-            actors, recipients = _local_parties(event, actors, recipients, local, ontology)
+            actors, recipients = local_parties(event, actors, recipients, local, ontology)
         resolved.append(
             replace(
                 event,
                 actor=actors,
                 recipient=recipients,
-                attributed_to=_localised(
+                attributed_to=localised(
                     resolve_speakers(event.attributed_to, resolver.actors_for), local.country
                 ),
                 date=date_of(event, published),
