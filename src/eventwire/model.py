@@ -26,6 +26,8 @@ STATUSES: tuple[Status, ...] = (
     "negated",
 )
 
+Correction = Literal["confirmed", "edited", "rejected"]  # what an analyst said of an event
+
 Precision = Literal["day", "week", "month", "year", "decade"]
 PlacePrecision = Literal["city", "region", "country"]
 
@@ -43,6 +45,9 @@ class RawDocument:
     title: str | None = None
     published: str | None = None  # ISO date given by the caller
     encoding: str | None = None
+    # ISO date an archive captured the page (WARC-Date): a hint, used only when
+    # neither the caller nor the page gives a publication date.
+    captured: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +159,9 @@ class Event:
     extractor: str = ""
     cluster_id: str | None = None
     reciprocal: bool = False
+    # Set when an analyst corrected the stored event (``eventwire correct``):
+    # "confirmed", "edited" or "rejected". Corrections win over re-extraction.
+    correction: Correction | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,12 +172,17 @@ class Cluster:
     type: str
     actor_codes: tuple[str, ...]
     recipient_codes: tuple[str, ...]
-    date: str | None
+    date: str | None  # the earliest report's event date
     country: str | None
-    status: Status
+    status: Status  # the status most sources give (ties: the more certain one)
     event_ids: tuple[str, ...]
     article_ids: tuple[str, ...]
-    first_seen: str | None = None
+    first_seen: str | None = None  # earliest publication date among its articles
+    date_last: str | None = None
+    # Articles per status, e.g. (("reported", 3), ("alleged", 1)): how the sources differ.
+    status_counts: tuple[tuple[Status, int], ...] = ()
+    sources: tuple[str, ...] = ()  # outlets (site name, URL host or article id), sorted
+    independent: int = 0  # articles that are not near-duplicates of another one
 
 
 @dataclass(frozen=True, slots=True)

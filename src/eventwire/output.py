@@ -60,6 +60,7 @@ def event_dict(event: Event) -> dict[str, Any]:
         "confidence": event.confidence,
         "rule": event.rule,
         "extractor": event.extractor,
+        "correction": event.correction,  # set when an analyst confirmed, edited or rejected it
     }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from eventwire.cluster import DuplicateIndex, update_clusters
 from eventwire.config import Settings
 from eventwire.errors import InputRejected
 from eventwire.events import find_events
@@ -101,6 +102,7 @@ class IngestSummary:
     unchanged: int = 0
     failed: int = 0
     events: int = 0
+    copies: int = 0  # stored articles that are near-duplicates of an earlier one
 
 
 def ingest(
@@ -110,8 +112,14 @@ def ingest(
     on_error: Callable[[InputError], None],
     on_article: Callable[[Result | None], None] = lambda _: None,
 ) -> IngestSummary:
-    """Process and store every document; content already stored is skipped before parsing."""
+    """Process and store every document; content already stored is skipped before parsing.
+
+    Each stored article is clustered at once (so a killed run leaves at most one
+    article unclustered, and the final update picks that up on the next run).
+    """
     summary = IngestSummary()
+    window = pipeline.settings.cluster_window_days
+    duplicates = DuplicateIndex()  # loaded from the store on first use, then kept for the run
 
     def new_only() -> Iterator[RawDocument | InputError]:
         for document in documents:
@@ -129,7 +137,10 @@ def ingest(
         if store.add(item):
             summary.stored += 1
             summary.events += len(item.events)
+            stored = [item.article.id]
+            summary.copies += update_clusters(store, window, duplicates, stored).copies
         else:
             summary.unchanged += 1
         on_article(item)
+    summary.copies += update_clusters(store, window, duplicates).copies
     return summary

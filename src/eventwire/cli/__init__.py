@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from eventwire.cli import core  # noqa: F401  (registers its commands)
+from eventwire.cli import core, export_commands, store_commands  # noqa: F401  (register commands)
 from eventwire.cli.app import app, err
 from eventwire.errors import EventwireError
 

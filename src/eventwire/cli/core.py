@@ -7,7 +7,7 @@ import sys
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -27,8 +27,53 @@ from eventwire.cli.app import (
     settings_or_exit,
     with_published,
 )
+from eventwire.cli.options import (
+    ActorOption,
+    CountryOption,
+    DyadOption,
+    RecipientOption,
+    SinceOption,
+    StatusOption,
+    TypeOption,
+    UntilOption,
+    opened_store,
+    parse_dyad,
+    upper,
+)
+from eventwire.config import Settings
 from eventwire.errors import EventwireError
 from eventwire.model import InputError, Result
+
+if TYPE_CHECKING:
+    from eventwire.net import Fetcher
+
+
+SourcesHelp = "Files, directories, globs, WARC/ARC archives, http(s) URLs of pages or feeds, or -."
+UrlsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--urls", metavar="FILE", help="A file of URLs to fetch, one per line ('#' comments)."
+    ),
+]
+AllowHostOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-host",
+        metavar="HOST",
+        help="A host, address or network (CIDR) that may be fetched although it is not public; "
+        "adds to the allow_hosts setting. Repeatable.",
+    ),
+]
+
+
+def _fetcher(settings: Settings, allow_host: list[str] | None) -> Fetcher:
+    """The guarded fetcher the settings describe; a bad allow-list entry ends the command."""
+    from eventwire.net import Fetcher, FetchPolicy
+
+    try:
+        return Fetcher(FetchPolicy.from_settings(settings, allow_host or ()))
+    except EventwireError as exc:
+        raise fail(str(exc)) from None
 
 
 class ExtractFormat(StrEnum):
@@ -46,10 +91,10 @@ class EventsFormat(StrEnum):
 
 @app.command()
 def extract(
-    sources: Annotated[
-        list[str] | None, typer.Argument(help="Files, directories, globs, or - for stdin.")
-    ] = None,
+    sources: Annotated[list[str] | None, typer.Argument(help=SourcesHelp)] = None,
     published: PublishedOption = None,
+    urls: UrlsOption = None,
+    allow_host: AllowHostOption = None,
     output_format: Annotated[
         ExtractFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ExtractFormat.jsonl,
@@ -67,12 +112,20 @@ def extract(
 
     published = check_date(published)
     settings = settings_or_exit()
-    chosen = ["-"] if input_jsonl or not sources else sources
+    chosen = ["-"] if input_jsonl or not (sources or urls) else sources or []
+    fetcher = _fetcher(settings, allow_host)
     pipeline = pipeline_or_exit(settings)
     failed = False
     collected = []
     documents = with_published(
-        read_sources(chosen, max_bytes=settings.max_bytes, jsonl_stdin=input_jsonl), published
+        read_sources(
+            chosen,
+            max_bytes=settings.max_bytes,
+            jsonl_stdin=input_jsonl,
+            fetcher=fetcher,
+            url_lists=urls or (),
+        ),
+        published,
     )
     for item in process(documents, pipeline):
         if isinstance(item, InputError):
@@ -95,6 +148,7 @@ def extract(
                     title=f"{item.article.title or item.article.source}: {len(item.events)} events",
                 )
             )
+    fetcher.close()
     if output_format is ExtractFormat.json:
         print(json.dumps(collected, ensure_ascii=False, indent=2))
     raise typer.Exit(1 if failed else 0)
@@ -112,20 +166,31 @@ def _progress() -> Progress:
     )
 
 
-def _ingest(sources: list[str], db: str | None, published: str | None) -> tuple[int, object]:
+def _ingest(
+    sources: list[str],
+    db: str | None,
+    published: str | None,
+    urls: list[str] | None = None,
+    allow_host: list[str] | None = None,
+) -> tuple[int, object]:
     from eventwire.ingest import read_sources
     from eventwire.pipeline import ingest as run_ingest
     from eventwire.store import open_store
 
     settings = settings_or_exit(db_url=db)
+    fetcher = _fetcher(settings, allow_host)
     try:
         store = open_store(settings.db_url)
     except EventwireError as exc:
         raise fail(str(exc)) from None
     pipeline = pipeline_or_exit(settings)
-    documents = list(with_published(read_sources(sources, max_bytes=settings.max_bytes), published))
-    with store, _progress() as progress:
-        task = progress.add_task("ingesting", total=len(documents))
+    read = read_sources(
+        sources, max_bytes=settings.max_bytes, fetcher=fetcher, url_lists=urls or ()
+    )
+    # Streamed, not listed first: a WARC archive may hold millions of pages.
+    documents = with_published(read, published)
+    with fetcher, store, _progress() as progress:
+        task = progress.add_task("ingesting", total=None)
 
         def advance(_: Result | None) -> None:
             progress.advance(task)
@@ -140,17 +205,20 @@ def _ingest(sources: list[str], db: str | None, published: str | None) -> tuple[
 
 @app.command()
 def ingest(
-    sources: Annotated[
-        list[str], typer.Argument(help="Files, directories, globs, or - for stdin.")
-    ],
+    sources: Annotated[list[str] | None, typer.Argument(help=SourcesHelp)] = None,
     db: DbOption = None,
     published: PublishedOption = None,
+    urls: UrlsOption = None,
+    allow_host: AllowHostOption = None,
 ) -> None:
     """Extract events from every input and store them (idempotent: stored content is skipped)."""
-    failed, summary = _ingest(sources, db, check_date(published))
+    if not sources and not urls:
+        raise fail("give at least one source, or --urls FILE")
+    failed, summary = _ingest(sources or [], db, check_date(published), urls, allow_host)
     err.print(
         f"stored {summary.stored} articles ({summary.events} events), "  # type: ignore[attr-defined]
-        f"{summary.unchanged} unchanged, {summary.failed} failed",  # type: ignore[attr-defined]
+        f"{summary.unchanged} unchanged, {summary.failed} failed"  # type: ignore[attr-defined]
+        + (f", {copies} near-duplicates" if (copies := summary.copies) else ""),  # type: ignore[attr-defined]
         highlight=False,
     )
     raise typer.Exit(1 if failed else 0)
@@ -159,46 +227,53 @@ def ingest(
 @app.command()
 def events(
     db: DbOption = None,
-    actor: Annotated[str | None, typer.Option(help="Actor code, e.g. RUS.")] = None,
-    recipient: Annotated[str | None, typer.Option(help="Recipient code.")] = None,
-    dyad: Annotated[str | None, typer.Option(help="Two codes, either direction: RUS,UKR.")] = None,
-    event_type: Annotated[
-        str | None, typer.Option("--type", help="PLOVER type, e.g. ASSAULT.")
+    actor: ActorOption = None,
+    recipient: RecipientOption = None,
+    dyad: DyadOption = None,
+    event_type: TypeOption = None,
+    mode: Annotated[str | None, typer.Option(help="PLOVER mode, e.g. aerial.")] = None,
+    context: Annotated[str | None, typer.Option(help="PLOVER context, e.g. military.")] = None,
+    status: StatusOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    country: CountryOption = None,
+    place: Annotated[str | None, typer.Option(help="Place name, e.g. Kharkiv.")] = None,
+    text: Annotated[
+        str | None, typer.Option("--text", help="Words that must all occur in the sentence.")
     ] = None,
-    status: Annotated[
-        str | None,
-        typer.Option(help="reported, alleged, denied, planned, conditional, speculative, negated."),
-    ] = None,
-    since: Annotated[str | None, typer.Option(help="Earliest event date (YYYY[-MM[-DD]]).")] = None,
-    until: Annotated[str | None, typer.Option(help="Latest event date.")] = None,
+    cluster: Annotated[str | None, typer.Option(help="Reports of this cluster id.")] = None,
+    include_rejected: Annotated[
+        bool, typer.Option("--include-rejected", help="Also list events an analyst rejected.")
+    ] = False,
     limit: Annotated[int, typer.Option(help="At most this many events.")] = 100,
     output_format: Annotated[EventsFormat, typer.Option("--format", "-f")] = EventsFormat.table,
 ) -> None:
     """List stored events, filtered."""
     from eventwire.output import csv_rows, event_dict, event_table
-    from eventwire.store import EventFilter, open_store
+    from eventwire.store import EventFilter
 
-    pair = None
-    if dyad:
-        parts = [p.strip().upper() for p in dyad.split(",")]
-        if len(parts) != 2:
-            raise fail("--dyad takes two codes separated by a comma, e.g. RUS,UKR")
-        pair = (parts[0], parts[1])
     where = EventFilter(
-        actor=actor.upper() if actor else None,
-        recipient=recipient.upper() if recipient else None,
-        dyad=pair,
+        actor=upper(actor),
+        recipient=upper(recipient),
+        dyad=parse_dyad(dyad),
         type=event_type,
+        mode=mode,
+        context=context,
         status=status,
         since=since,
         until=until,
+        country=country,
+        place=place,
+        text=text,
+        cluster_id=cluster,
+        include_rejected=include_rejected,
         limit=limit,
     )
-    try:
-        with open_store(settings_or_exit(db_url=db).db_url) as store:
+    with opened_store(db) as store:
+        try:
             found = store.events(where)
-    except EventwireError as exc:
-        raise fail(str(exc)) from None
+        except EventwireError as exc:
+            raise fail(str(exc)) from None
     if output_format is EventsFormat.table:
         out.print(event_table(found, title=f"{len(found)} events"))
     elif output_format is EventsFormat.json:

@@ -83,7 +83,11 @@ def extract_article(raw: RawDocument, *, max_chars: int = 1_000_000) -> Article:
         summary=summary,
         section=section,
         author=author,
-        published=_normalise_date(raw.published) or _normalise_date(published),
+        published=(
+            _normalise_date(raw.published)
+            or _normalise_date(published)
+            or _normalise_date(raw.captured)
+        ),
         url=raw.url,
         dateline=dateline.places if dateline else (),
         dateline_end=dateline.end if dateline else 0,

@@ -93,14 +93,21 @@ def split_html_page(html: str, source: str, patterns: ChromePatterns) -> HtmlPar
         if fragment:
             return _fragment_parts(fragment)
         raise InputRejected(source, "the HTML page could not be parsed")
-    document = trafilatura.bare_extraction(
-        tree,  # trafilatura works on its own copy of the tree
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    try:
+        document = trafilatura.bare_extraction(
+            tree,  # trafilatura works on its own copy of the tree
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    # Found by fuzzing: odd trees (a <script> at the root) trip an assertion in lxml's
+    # drop_tree, called by htmldate inside trafilatura. One odd page is one bad input.
+    except (AssertionError, ValueError, lxml.etree.LxmlError) as exc:
+        raise InputRejected(
+            source, f"the HTML page could not be parsed ({type(exc).__name__} in trafilatura)"
+        ) from None
     if document is None or isinstance(document, dict) or not (document.text or "").strip():
         raise InputRejected(source, "no article text found in the HTML page")
     header = find_page_header(tree, patterns, document.title, document.sitename)

@@ -1,25 +1,33 @@
-"""ingest: sources (files, directories, globs, stdin, JSONL, feeds) → ``RawDocument``.
+"""ingest: sources (files, directories, globs, stdin, JSONL, feeds, WARC/ARC archives,
+URLs) → ``RawDocument``.
 
 Entry point: :func:`read_sources`. It yields documents and, for inputs that cannot
 be read, :class:`~eventwire.model.InputError` values, so one bad input never stops
-a run and the caller decides how to report it.
+a run and the caller decides how to report it. URLs (pages and feeds) are fetched
+through :mod:`eventwire.net` by a :class:`~eventwire.ingest.web.WebReader`.
 """
 
 from __future__ import annotations
 
 import glob
 import io
+import itertools
 import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from eventwire.errors import InputRejected
-from eventwire.ingest.decode import content_hash, decode_bytes
+from eventwire.ingest.decode import content_hash, decode_bytes, looks_like_html
 from eventwire.ingest.feeds import looks_like_feed, read_feed
 from eventwire.ingest.records import read_records
+from eventwire.ingest.urls import is_url, read_url_list
+from eventwire.ingest.warc import ARCHIVE_SUFFIXES, is_archive, read_archive
 from eventwire.model import DocKind, InputError, RawDocument
+
+if TYPE_CHECKING:
+    from eventwire.net import Fetcher
 
 __all__ = ["INPUT_SUFFIXES", "read_sources"]
 
@@ -27,8 +35,13 @@ __all__ = ["INPUT_SUFFIXES", "read_sources"]
 INPUT_SUFFIXES = frozenset(
     {".html", ".htm", ".xhtml", ".txt", ".text", ".jsonl", ".rss", ".atom", ".xml"}
 )
+
+
+def _is_input_file(name: str) -> bool:
+    return Path(name).suffix.lower() in INPUT_SUFFIXES or name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
 _PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".txt", ".text"})
-_HTML_MARKERS = (b"<html", b"<!doctype html", b"<body", b"<head", b"<article", b"<div", b"<p>")
 
 
 def _kind_of(path: str, data: bytes) -> DocKind:
@@ -37,8 +50,7 @@ def _kind_of(path: str, data: bytes) -> DocKind:
         return "html"
     if suffix in {".txt", ".text"}:
         return "text"
-    head = data[:4096].lower().lstrip()
-    return "html" if any(marker in head for marker in _HTML_MARKERS) else "text"
+    return "html" if looks_like_html(data) else "text"
 
 
 def _documents_from_bytes(data: bytes, name: str) -> Iterator[RawDocument | InputError]:
@@ -74,6 +86,12 @@ def _read_jsonl(stream: BinaryIO, name: str, max_bytes: int) -> Iterator[RawDocu
 
 
 def _read_file(path: str, max_bytes: int) -> Iterator[RawDocument | InputError]:
+    if is_archive(path):  # streamed record by record; max_bytes caps each record
+        try:
+            yield from read_archive(path, max_bytes)
+        except OSError as exc:
+            raise InputRejected(path, f"cannot read ({exc.strerror or exc})") from None
+        return
     if Path(path).suffix.lower() == ".jsonl":
         try:
             with open(path, "rb") as stream:
@@ -96,7 +114,7 @@ def _expand(source: str) -> Iterator[str | InputError]:
         for root, dirs, files in os.walk(source):
             dirs.sort()
             for filename in sorted(files):
-                if Path(filename).suffix.lower() in INPUT_SUFFIXES:
+                if _is_input_file(filename):
                     found = True
                     yield os.path.join(root, filename)
         if not found:
@@ -114,31 +132,82 @@ def _expand(source: str) -> Iterator[str | InputError]:
     yield source
 
 
+def _read_paths(source: str, max_bytes: int) -> Iterator[RawDocument | InputError]:
+    for path in _expand(source):
+        if isinstance(path, InputError):
+            yield path
+            continue
+        try:
+            yield from _read_file(path, max_bytes)
+        except InputRejected as exc:
+            yield InputError(exc.source, exc.reason)
+
+
+def _with_url_lists(sources: Iterable[str], url_lists: Iterable[str]) -> Iterator[str | InputError]:
+    yield from sources
+    for path in url_lists:
+        yield from read_url_list(path)
+
+
+def _kind_of_source(item: str | InputError) -> str:
+    if isinstance(item, InputError):
+        return "error"
+    return "url" if is_url(item) and not os.path.exists(item) else "path"
+
+
 def read_sources(
     sources: Iterable[str],
     *,
     max_bytes: int = 20_000_000,
     jsonl_stdin: bool = False,
     stdin: BinaryIO | None = None,
+    fetcher: Fetcher | None = None,
+    url_lists: Iterable[str] = (),
 ) -> Iterator[RawDocument | InputError]:
-    """Documents from every source; "-" reads standard input (JSONL when ``jsonl_stdin``)."""
-    for source in sources:
-        if source == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            try:
-                if jsonl_stdin:
-                    yield from _read_jsonl(stream, "<stdin>", max_bytes)
-                    continue
-                data = _read_limited(stream, "<stdin>", max_bytes)
-                yield from _documents_from_bytes(data, "<stdin>")
-            except InputRejected as exc:
-                yield InputError(exc.source, exc.reason)
-            continue
-        for path in _expand(source):
-            if isinstance(path, InputError):
-                yield path
-                continue
-            try:
-                yield from _read_file(path, max_bytes)
-            except InputRejected as exc:
-                yield InputError(exc.source, exc.reason)
+    """Documents from every source, in order; then from the URLs listed in ``url_lists``.
+
+    "-" reads standard input (JSONL when ``jsonl_stdin``). URLs are fetched through
+    ``fetcher``; without one, a :class:`~eventwire.net.Fetcher` with the default
+    policy is made (and closed) for the run. Consecutive URLs are fetched a few at
+    a time.
+    """
+    from eventwire.ingest.web import WebReader
+    from eventwire.net import Fetcher
+
+    own_fetcher: Fetcher | None = None
+    web: WebReader | None = None
+    try:
+        items = _with_url_lists(sources, url_lists)
+        for kind, group in itertools.groupby(items, key=_kind_of_source):
+            if kind == "error":
+                yield from (item for item in group if isinstance(item, InputError))
+            elif kind == "url":
+                if web is None:
+                    if fetcher is None:
+                        fetcher = own_fetcher = Fetcher()
+                    web = WebReader(fetcher)
+                yield from web.read(item for item in group if isinstance(item, str))
+            else:
+                for source in group:
+                    assert isinstance(source, str)
+                    yield from _read_one(source, max_bytes, jsonl_stdin, stdin)
+    finally:
+        if own_fetcher is not None:
+            own_fetcher.close()
+
+
+def _read_one(
+    source: str, max_bytes: int, jsonl_stdin: bool, stdin: BinaryIO | None
+) -> Iterator[RawDocument | InputError]:
+    if source != "-":
+        yield from _read_paths(source, max_bytes)
+        return
+    stream = stdin if stdin is not None else sys.stdin.buffer
+    try:
+        if jsonl_stdin:
+            yield from _read_jsonl(stream, "<stdin>", max_bytes)
+            return
+        data = _read_limited(stream, "<stdin>", max_bytes)
+        yield from _documents_from_bytes(data, "<stdin>")
+    except InputRejected as exc:
+        yield InputError(exc.source, exc.reason)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import defusedxml.ElementTree
 import feedparser
@@ -16,7 +17,9 @@ from eventwire.model import InputError, RawDocument
 _FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")
 # What may come before the root element: a byte-order mark, whitespace, the XML
 # declaration, processing instructions, comments and a doctype.
-_PROLOG = re.compile(rb"^(?:\xef\xbb\xbf|\s+|<\?.*?\?>|<!--.*?-->|<!doctype[^>]*>)*", re.I | re.S)
+_PROLOG = re.compile(
+    rb"^(?:\xef\xbb\xbf|\s+|<\?.*?\?>|<!--.*?-->|<!doctype[^>\[]*(?:\[.*?\])?\s*>)*", re.I | re.S
+)
 
 
 def looks_like_feed(data: bytes) -> bool:
@@ -40,8 +43,28 @@ def _entry_body(entry: feedparser.FeedParserDict) -> str:
     return str(entry.get("summary", ""))
 
 
-def read_feed(data: bytes, name: str) -> Iterator[RawDocument | InputError]:
-    """Entries of a feed file. XML with entity declarations is refused (billion laughs)."""
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One item of a feed, as the feed gives it."""
+
+    number: int  # 1-based position in the feed
+    guid: str | None
+    link: str | None
+    title: str | None
+    published: str | None  # ISO date
+    body: str  # the entry's own content, or its summary; may be empty
+
+
+def _text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def parse_feed(data: bytes, name: str) -> list[FeedEntry]:
+    """The entries of RSS 0.9x/1.0/2.0 or Atom ``data``; raises InputRejected.
+
+    XML with entity declarations is refused unexpanded (billion laughs, external
+    entities) before feedparser sees it.
+    """
     try:
         defusedxml.ElementTree.fromstring(data)
     except defusedxml.DefusedXmlException as exc:
@@ -51,19 +74,36 @@ def read_feed(data: bytes, name: str) -> Iterator[RawDocument | InputError]:
     parsed = feedparser.parse(data)
     if not parsed.entries:
         raise InputRejected(name, "feed has no entries")
-    for number, entry in enumerate(parsed.entries, start=1):
-        source = f"{name}#{number}"
-        body = _entry_body(entry)
-        if not body.strip():
-            yield InputError(source, "feed entry has no content or summary")
-            continue
-        yield RawDocument(
-            source=source,
-            body=body,
-            kind="html",
-            content_hash=content_hash(body.encode("utf-8")),
-            url=entry.get("link"),
-            title=entry.get("title"),
+    return [
+        FeedEntry(
+            number=number,
+            guid=_text(entry.get("id")),
+            link=_text(entry.get("link")),
+            title=_text(entry.get("title")),
             published=_iso_date(entry.get("published_parsed") or entry.get("updated_parsed")),
-            encoding="utf_8",
+            body=_entry_body(entry),
         )
+        for number, entry in enumerate(parsed.entries, start=1)
+    ]
+
+
+def entry_document(entry: FeedEntry, source: str) -> RawDocument | InputError:
+    """The entry's own content as a document (an HTML fragment)."""
+    if not entry.body.strip():
+        return InputError(source, "feed entry has no content or summary")
+    return RawDocument(
+        source=source,
+        body=entry.body,
+        kind="html",
+        content_hash=content_hash(entry.body.encode("utf-8")),
+        url=entry.link,
+        title=entry.title,
+        published=entry.published,
+        encoding="utf_8",
+    )
+
+
+def read_feed(data: bytes, name: str) -> Iterator[RawDocument | InputError]:
+    """One document per entry of a feed file, from the entry's own content."""
+    for entry in parse_feed(data, name):
+        yield entry_document(entry, f"{name}#{entry.number}")

@@ -81,7 +81,32 @@ def event_row(event: Event) -> dict[str, Any]:
         "rule": event.rule,
         "extractor": event.extractor,
         "cluster_id": event.cluster_id,
+        "correction": event.correction,
     }
+
+
+def link_rows(event: Event) -> list[dict[str, Any]]:
+    """The event_links rows of one event (see schema.event_links)."""
+    if event.correction == "rejected":
+        return []
+    actors: list[str | None] = list(dict.fromkeys(a.code for a in event.actor if a.code))
+    recipients: list[str | None] = list(dict.fromkeys(a.code for a in event.recipient if a.code))
+    common = {
+        "event_id": event.id,
+        "date_value": event.date.value,
+        "type": event.type,
+        "mode": event.mode,
+        "cluster_id": event.cluster_id,
+        "anchor": 0,  # set by clustering
+    }
+    rows = []
+    for role, codes, others in (("actor", actors, recipients), ("recipient", recipients, actors)):
+        for code in codes:
+            for n, other in enumerate(others or [None]):
+                rows.append(
+                    {**common, "code": code, "role": role, "other": other, "first": int(n == 0)}
+                )
+    return rows
 
 
 def rows_of(result: Result) -> dict[str, list[dict[str, Any]]]:
@@ -113,6 +138,7 @@ def rows_of(result: Result) -> dict[str, list[dict[str, Any]]]:
         ],
         "events": [event_row(e) for e in result.events],
         "event_actors": event_actor_rows,
+        "event_links": [row for e in result.events for row in link_rows(e)],
         "mentions": [
             {"article_id": article.id, "position": i, **_actor_fields(a)}
             for i, a in enumerate(result.mentions)
@@ -191,4 +217,5 @@ def event_from_row(
         extractor=row["extractor"],
         cluster_id=row["cluster_id"],
         reciprocal=bool(row["reciprocal"]),
+        correction=row["correction"],
     )

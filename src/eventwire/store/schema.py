@@ -14,11 +14,18 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    func,
+    literal_column,
 )
+
+# Registers PostgreSQL's full-text functions (to_tsvector…) before func.to_tsvector is
+# used below; without it SQLAlchemy refuses to compile them.
+from sqlalchemy.dialects import postgresql  # noqa: F401
 
 metadata = MetaData()
 
@@ -49,7 +56,21 @@ articles = Table(
     Column("extractor", String(100), nullable=False),
     Column("text", Text, nullable=False),
     Column("ingested_at", String(40), nullable=False),
+    # A near-duplicate (syndicated or lightly edited copy) points to its original.
+    Column("duplicate_of", String(200)),
     Index("ix_articles_published", "published"),
+    Index("ix_articles_duplicate_of", "duplicate_of"),
+)
+
+# MinHash signature of each article's text; a row means "checked for near-duplicates".
+# The signature is NULL for texts too short to compare.
+article_signatures = Table(
+    "article_signatures",
+    metadata,
+    Column(
+        "article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("signature", LargeBinary),
 )
 
 sentences = Table(
@@ -63,6 +84,14 @@ sentences = Table(
     Column("end", Integer, nullable=False),
     Column("text", Text, nullable=False),
 )
+# Text search over sentences: PostgreSQL answers from a full-text index; SQLite uses LIKE.
+Index(
+    "ix_sentences_fts",
+    func.to_tsvector(literal_column("'simple'"), sentences.c.text),
+    postgresql_using="gin",
+    # An index on a function alone is not attached to its table by SQLAlchemy
+    _table=sentences,
+).ddl_if(dialect="postgresql")
 
 events = Table(
     "events",
@@ -99,7 +128,13 @@ events = Table(
     Column("rule", String(80), nullable=False),
     Column("extractor", String(80), nullable=False),
     Column("cluster_id", String(40)),
+    # The clustering block (type and actor codes, see eventwire.cluster); NULL while the
+    # event waits to be clustered, "-" when it is never clustered (rejected).
+    Column("cluster_key", Text),
+    Column("correction", String(10)),  # confirmed | edited | rejected, from corrections
     Index("ix_events_article", "article_id"),
+    Index("ix_events_cluster_id", "cluster_id"),
+    Index("ix_events_cluster_key_date", "cluster_key", "date_value"),
     Index("ix_events_type_date", "type", "date_value"),
     Index("ix_events_date", "date_value"),
     Index("ix_events_status", "status"),
@@ -120,7 +155,46 @@ event_actors = Table(
     Column("kb_id", String(20)),
     Column("rule", String(60)),
     Column("antecedent", Text),
-    Index("ix_event_actors_code_role", "code", "role"),
+    # event_id last: dyad and actor queries read matching ids from the index alone.
+    Index("ix_event_actors_code_role_event", "code", "role", "event_id"),
+)
+
+# One row per actor code of an event and per counterpart on the other side (NULL when
+# there is none), with the event's date, type, mode and cluster copied in: actor
+# summaries, dyad queries and trends read this one table through its index instead of
+# joining events and actors row by row. Derived from events and event_actors (kept in
+# step by the store); events an analyst rejected have no links.
+event_links = Table(
+    "event_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(40), ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(12), nullable=False),
+    Column("role", String(16), nullable=False),  # actor | recipient
+    Column("other", String(12)),  # the code on the other side
+    Column("date_value", String(10)),
+    Column("type", String(20), nullable=False),
+    Column("mode", String(40)),
+    Column("cluster_id", String(40)),
+    # Counting by summing flags instead of COUNT(DISTINCT …): "first" marks one row per
+    # event, code and role (an event with two recipients has two rows); "anchor" marks
+    # the rows of the earliest report of each cluster, so summing it counts real events.
+    Column("first", Integer, nullable=False),
+    Column("anchor", Integer, nullable=False),
+    # Covering: summaries and dyad queries read the index alone, never the table.
+    Index(
+        "ix_event_links_code",
+        "code",
+        "role",
+        "other",
+        "date_value",
+        "type",
+        "mode",
+        "first",
+        "anchor",
+        "event_id",
+    ),
+    Index("ix_event_links_event", "event_id"),
 )
 
 mentions = Table(
@@ -159,4 +233,54 @@ places = Table(
     Column("lon", Float),
     Column("precision", String(10)),
     Column("basis", String(20)),
+)
+
+clusters = Table(
+    "clusters",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("key", Text, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("actor_codes", Text, nullable=False),  # space-separated, sorted
+    Column("recipient_codes", Text, nullable=False),
+    Column("date_first", String(10)),
+    Column("date_last", String(10)),
+    Column("country", String(3)),
+    Column("status", String(20), nullable=False),
+    Column("status_counts", Text, nullable=False),  # JSON {"reported": 3, "alleged": 1}
+    Column("n_events", Integer, nullable=False),
+    Column("n_articles", Integer, nullable=False),
+    Column("n_sources", Integer, nullable=False),
+    Column("n_independent", Integer, nullable=False),
+    Column("sources", Text, nullable=False),  # JSON list of outlets
+    Column("first_seen", String(40)),
+    Column("added_at", String(40)),  # when its first report was stored
+    Column(
+        "anchor_event", String(40), nullable=False
+    ),  # the earliest report: it represents the cluster
+    Index("ix_clusters_date", "date_first"),
+    Index("ix_clusters_type_date", "type", "date_first"),
+)
+
+# An analyst's verdicts and edits, in the order given. They are kept apart from the
+# extracted rows so that they survive re-extraction and are applied on top of it.
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(40), nullable=False),
+    Column("action", String(10), nullable=False),  # confirm | reject | set
+    Column("changes", Text, nullable=False),  # JSON {"type": "AID", "actor": ["RUS"]}
+    Column("note", Text),
+    Column("created_at", String(40), nullable=False),
+    Index("ix_corrections_event", "event_id"),
+    Index("ix_corrections_created", "created_at"),
+)
+
+# Facts about the stored data, e.g. the cluster window the clusters were built with.
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
 )

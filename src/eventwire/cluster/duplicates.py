@@ -1,0 +1,204 @@
+"""Near-duplicate articles: syndicated and lightly edited copies of one story.
+
+Signature ``minhash.v1``: MinHash over word 3-grams of the lower-cased text, 128
+permutations (datasketch, scheme affine32, seed 1), CRC-32 as the base hash (the
+permutations do the mixing; SHA-1 per 3-gram cost more than all the rest).
+Signatures are stored in ``article_signatures``; an in-memory LSH index of the
+originals is built from them the first time a run needs it, so a new ingest finds
+originals stored long ago.
+
+A copy stays stored as a report of its own and points to its original through
+``articles.duplicate_of``. The original of a group is its earliest-published
+article (ties: the smaller id), so the answer does not depend on which copy was
+ingested first; copies point straight at the original, never at another copy.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+# datasketch ships no type information (and pyproject's mypy overrides are not ours to edit)
+from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
+from sqlalchemy import Connection, or_, select, update
+
+from eventwire.store.bulk import bulk_insert
+from eventwire.store.schema import article_signatures, articles
+
+NUM_PERM = 128
+# Estimated Jaccard similarity of 3-gram sets. A short wire story rerun with its own
+# dateline, sign-off and two edited phrases scores 0.56-0.81 against the other copies;
+# distinct reports of one event, written separately, score below 0.2.
+THRESHOLD = 0.5
+# LSH only proposes candidates, each then checked against THRESHOLD; tuned lower, so
+# that copies near the threshold are not missed by chance (its false negatives).
+LSH_THRESHOLD = 0.3
+SHINGLE = 3
+MIN_SHINGLES = 5  # shorter texts are never called copies: too little to compare
+_WORD = re.compile(r"\w+")
+
+
+@cache
+def _permutations() -> Any:
+    # Computing the permutations costs more than hashing a whole article: do it once.
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32", hashfunc=_crc32).permutations
+
+
+def _crc32(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
+def _minhash(values: np.ndarray[Any, Any] | None = None) -> MinHash:
+    return MinHash(
+        num_perm=NUM_PERM,
+        seed=1,
+        scheme="affine32",
+        hashvalues=values,
+        permutations=_permutations(),
+        hashfunc=_crc32,
+    )
+
+
+def signature(text: str) -> MinHash | None:
+    """MinHash of ``text``'s word 3-grams, or None when the text is too short."""
+    words = _WORD.findall(text.lower())
+    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    if len(shingles) < MIN_SHINGLES:
+        return None
+    minhash = _minhash()
+    minhash.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+    return minhash
+
+
+def to_bytes(minhash: MinHash) -> bytes:
+    data: bytes = minhash.hashvalues.astype("<u4").tobytes()
+    return data
+
+
+def from_bytes(data: bytes) -> MinHash:
+    return _minhash(np.frombuffer(data, dtype="<u4").astype(np.uint32))
+
+
+def _order(published: str | None, article_id: str) -> tuple[str, str]:
+    return (published or "9999", article_id)  # undated articles are never older than dated ones
+
+
+@dataclass(slots=True)
+class DuplicateIndex:
+    """The LSH index of originals for one run, loaded from the database on first use."""
+
+    _lsh: MinHashLSH | None = None
+
+    def lsh(self, connection: Connection) -> MinHashLSH:
+        if self._lsh is None:
+            self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+            query = (
+                select(article_signatures.c.article_id, article_signatures.c.signature)
+                .join(articles, articles.c.id == article_signatures.c.article_id)
+                .where(articles.c.duplicate_of.is_(None))
+                .where(article_signatures.c.signature.is_not(None))
+            )
+            with self._lsh.insertion_session() as session:
+                # yield_per on this statement only: a connection-wide option would turn
+                # every later statement into a server-side cursor on PostgreSQL.
+                rows = connection.execute(query, execution_options={"yield_per": 2000})
+                for article_id, data in rows:
+                    session.insert(article_id, from_bytes(data), check_duplication=False)
+        return self._lsh
+
+    def forget(self, article_id: str) -> None:
+        if self._lsh is not None and article_id in self._lsh:
+            self._lsh.remove(article_id)
+
+
+def _originals(
+    connection: Connection,
+    candidates: Sequence[str],
+    minhash: MinHash,
+    fresh: Mapping[str, tuple[str | None, MinHash]],
+) -> list[Mapping[Any, Any]]:
+    """Candidates that are still originals and really similar (LSH only proposes).
+
+    ``fresh`` holds the originals found in this call, not yet written."""
+    if not candidates:
+        return []
+    found: list[Mapping[Any, Any]] = [
+        {"id": c, "published": fresh[c][0]}
+        for c in candidates
+        if c in fresh and fresh[c][1].jaccard(minhash) >= THRESHOLD
+    ]
+    query = (
+        select(articles.c.id, articles.c.published, article_signatures.c.signature)
+        .join(article_signatures, article_signatures.c.article_id == articles.c.id)
+        .where(articles.c.id.in_(candidates), articles.c.duplicate_of.is_(None))
+    )
+    return found + [
+        row
+        for row in connection.execute(query).mappings()
+        if row["signature"] is not None
+        and from_bytes(row["signature"]).jaccard(minhash) >= THRESHOLD
+    ]
+
+
+def mark_near_duplicates(
+    connection: Connection, index: DuplicateIndex, only: Sequence[str] | None = None
+) -> int:
+    """Check the articles not yet checked (of ``only``, when given: finding them all
+    reads every article id); returns how many are copies of another."""
+    unchecked = (
+        select(articles.c.id, articles.c.published, articles.c.text)
+        .outerjoin(article_signatures, article_signatures.c.article_id == articles.c.id)
+        .where(article_signatures.c.article_id.is_(None))
+    )
+    if only is not None:
+        unchecked = unchecked.where(articles.c.id.in_(only))
+    rows = sorted(
+        connection.execute(unchecked).mappings(),
+        key=lambda r: _order(r["published"], r["id"]),
+    )
+    copies = 0
+    checked = []
+    fresh: dict[str, tuple[str | None, MinHash]] = {}
+    for row in rows:
+        minhash = signature(row["text"])
+        checked.append(
+            {"article_id": row["id"], "signature": None if minhash is None else to_bytes(minhash)}
+        )
+        if minhash is None:
+            continue
+        lsh = index.lsh(connection)
+        candidates = [c for c in lsh.query(minhash) if c != row["id"]]
+        found = _originals(connection, candidates, minhash, fresh)
+        if not found:
+            lsh.insert(row["id"], minhash, check_duplication=False)
+            fresh[row["id"]] = (row["published"], minhash)
+            continue
+        copies += 1
+        original = min(found, key=lambda r: _order(r["published"], r["id"]))
+        if _order(row["published"], row["id"]) < _order(original["published"], original["id"]):
+            # The newcomer is older than the original: it takes the original's place.
+            connection.execute(
+                update(articles)
+                .where(
+                    or_(articles.c.id == original["id"], articles.c.duplicate_of == original["id"])
+                )
+                .values(duplicate_of=row["id"])
+            )
+            index.forget(original["id"])
+            fresh.pop(original["id"], None)
+            lsh.insert(row["id"], minhash, check_duplication=False)
+            fresh[row["id"]] = (row["published"], minhash)
+        else:
+            connection.execute(
+                update(articles)
+                .where(articles.c.id == row["id"])
+                .values(duplicate_of=original["id"])
+            )
+    bulk_insert(connection, article_signatures, checked)  # one statement, not one per article
+    return copies
