@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 # datasketch ships no type information (and pyproject's mypy overrides are not ours to edit)
-from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
+from datasketch import MinHash, MinHashLSH
 from sqlalchemy import Connection, or_, select, update
 
 from eventwire.store.bulk import bulk_insert

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import IO, Any
 
 # pyarrow ships no type information (and pyproject's mypy overrides are not ours to edit)
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from eventwire.events.ontology import load_ontology
 from eventwire.export.gdelt import cameo_codes

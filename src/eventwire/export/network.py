@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 # networkx ships no type information here (types-networkx is not a dependency)
-import networkx as nx  # type: ignore[import-untyped]
+import networkx as nx
 
 from eventwire.events.ontology import load_ontology
 from eventwire.store import EventFilter, Store
