@@ -267,6 +267,8 @@ def _role_context(
         if role is not None:
             break
     modifiers = [c for c in head.children if c.dep_ in {"poss", "compound", "amod", "nmod"}]
+    # "Congolese and Rwandan foreign ministers": coordinated nationalities
+    modifiers += [c for m in modifiers for c in m.children if c.dep_ == "conj"]
     codes = _country_of_modifiers(modifiers, kb)
     owner = next((m for m in modifiers if m.dep_ == "poss" and m.lower_ in {"its", "their"}), None)
     if not codes and owner is not None and discourse is not None:
