@@ -109,11 +109,24 @@ def _is_party(token: Token) -> bool:
     return token.pos_ in {"NOUN", "PROPN"}
 
 
+_BORDER_WORDS = frozenset({"border", "frontier", "boundary"})
+
+
+def _across_border(head: Token) -> list[Token]:
+    """ "moved a brigade to its border with Lebanon": the state across the border."""
+    if head.lemma_.lower() in _BORDER_WORDS:
+        return prep_objects(head, frozenset({"with"})) or [head]
+    return [head]
+
+
 def recipient_heads(trigger: Token, sense: TriggerSense, is_verb: bool) -> list[Token]:
     for slot in sense.recipient:
         if slot.kind == "none":
             return []
-        heads = [h for h in _slot_heads(trigger, slot, is_verb) if _is_party(h)]
+        heads = [
+            h for found in _slot_heads(trigger, slot, is_verb) for h in _across_border(found)
+            if _is_party(h)
+        ]  # fmt: skip
         if not heads and slot.kind == "prep" and is_verb:
             # "cut ties with Israel", "signed a deal with Iraq": the preposition hangs
             # on the object.

@@ -95,8 +95,16 @@ _OUTCOME_WORDS = frozenset(
 _ANSWERING_TYPES = frozenset({"ACCUSE", "SUPPORT", "REJECT"})
 
 
+_SUFFIXES = ("ures", "ure", "ings", "ing", "ions", "ion", "ments", "ment", "ed", "es", "s", "e")
+
+
 def _stem(word: str) -> str:
-    return word.lower()[:5]
+    """ "seizure" and "seized" → "seiz": enough to tie a noun to the verb it names."""
+    word = word.lower()
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
 
 
 def _answered_event(event: Event, earlier: list[Event]) -> Event | None:
