@@ -166,6 +166,13 @@ def _link_denial(current: list[Event], position: int, claim_words: frozenset[str
     denial = current[position]
     by_id = {e.id: e for e in current}
     content = by_id.get(denial.about) if denial.about else None
+    if content is not None and content.status == "denied":
+        # "Iran denied supplying drones": the denied act lists its denier.
+        deniers = tuple(a for a in denial.actor if a.code)
+        current = [
+            replace(e, denied_by=e.denied_by + deniers) if e.id == content.id else e
+            for e in current
+        ]
     claim = None
     if content is not None and content.status == "denied":
         # "denied shelling the town": the same act as an earlier claim, if there is one.

@@ -249,7 +249,11 @@ def frame_of(predicate: Token, cues: Cues, triggers: dict[int, str]) -> Frame:
 
         if relation not in _CLAUSAL_DEPS and not relation.startswith("prep:"):
             break
-        if relation != "conj":
+        if relation == "xcomp" or relation.startswith("prep:"):
+            # Only a controlling verb passes its own negation and modality down ("did
+            # not agree to visit", "could try to storm"); a clause merely attached to a
+            # negated one ("it was not clear how many were hurt when missiles struck")
+            # keeps its own.
             _modal_cues(governor, cues, frame, in_speech=bool(frame.speakers))
         current = governor
     _according_to(current, cues, frame)

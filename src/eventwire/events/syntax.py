@@ -98,7 +98,10 @@ def own_subjects(verb: Token) -> list[Token]:
     found: list[Token] = []
     for child in verb.children:
         if child.dep_ in SUBJECT_DEPS and child.pos_ != "SCONJ":
-            found.extend(conjuncts(child))
+            if child.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
+                found.extend(conjuncts(verb.head))  # "Hungary, which does not supply …"
+            else:
+                found.extend(conjuncts(child))
     return found
 
 
