@@ -100,10 +100,16 @@ def _slot_heads(trigger: Token, slot: RecipientSlot, is_verb: bool) -> list[Toke
     return []
 
 
+# Never parties; numbers stay, since they head partitives ("dozens of protesters").
+_MEASURE_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"})
+
+
 def _is_party(token: Token) -> bool:
     """Could this noun phrase head name a party (a state, body, person or group)?"""
     if token.ent_type_ in ACTOR_ENTS | PLACE_ENTS:
         return True
+    if token.ent_type_ in _MEASURE_ENTS:  # "lifted the curfew on Sunday"
+        return False
     if token.pos_ == "PRON":
         return token.lower_ in {"they", "he", "she", "it", "we", "them", "him", "her", "us"}
     return token.pos_ in {"NOUN", "PROPN"}
@@ -238,6 +244,18 @@ def _is_reciprocal(trigger: Token, predicate: Token) -> bool:
     return False
 
 
+def _domestic_objects(trigger: Token, cues: Cues) -> list[Token]:
+    """ "Nicaragua released 135 political prisoners", "lifted its curfew": people and
+    rules of no named party, which resolution places in the acting state."""
+    return [
+        o
+        for o in direct_objects(trigger)
+        if o.lemma_.lower() in cues.domestic_objects
+        and not _owned(o)
+        and all(p.pos_ == "PRON" for p in _possessor(o))  # "its curfew": the actor's own
+    ]
+
+
 def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
     is_verb = sense.pos == "VERB"
     if is_verb:
@@ -273,6 +291,9 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
     actors = [a for a in actors if a.pos_ in NOMINAL_POS | {"ADJ"} or a.ent_type_]
     if len(actors) == 1 and actors[0].pos_ == "PRON":
         actors = pronoun_antecedent(actors[0]) or actors  # "the Kremlin denied that it …"
+    own = all(r.pos_ == "PRON" and r.dep_ == "poss" for r in recipients)  # "lifted its curfew"
+    if own and is_verb and not sense.has("reciprocal"):
+        recipients = _domestic_objects(trigger, cues) or recipients
     placed = sense.has("visit") or sense.has("place")
     named = any(r.ent_type_ in ACTOR_ENTS | PLACE_ENTS or _owned(r) for r in recipients)
     if placed and places and not named:

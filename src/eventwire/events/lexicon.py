@@ -118,6 +118,8 @@ class Cues:
     negative_dets: frozenset[str]
     media: frozenset[str]
     media_nouns: frozenset[str]
+    # What a state acts on at home: "released 135 prisoners", "lifted the curfew".
+    domestic_objects: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

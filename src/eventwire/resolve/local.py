@@ -61,6 +61,17 @@ def local_parties(
       that state's authorities ("were arrested in Minsk" → BLR).
     """
     country = location.country
+    acting = {a.code for a in actors if a.code}
+    if len(acting) == 1:
+        # "Minsk freed 23 prisoners": the people and rules a state acts on are its own,
+        # wherever the story is set.
+        (state,) = acting
+        recipients = tuple(
+            replace(r, code=state, sector=r.sector or "UNK", rule=f"{r.rule}+actor.domestic.v1")
+            if r.code is None and _is_thing(r) and _is_domestic(r)
+            else r
+            for r in recipients
+        )
 
     actors, recipients = localised(actors, country), localised(recipients, country)
     if event.type == "PROTEST":
