@@ -203,7 +203,9 @@ def _load_countries(
     for item in _entries(data, "countries", "countries"):
         code, name = item["code"], item["name"]
         kb.countries[code] = Country(code, name, item.get("wikidata"), item.get("capital"))
-        country = Entry("country", name, code, None, item.get("wikidata"))
+        # A state named as a party acts through its government ("Russia vetoed the
+        # resolution"), as its capital and seat-of-government metonyms do.
+        country = Entry("country", name, code, "GOV", item.get("wikidata"))
         _add(index, [name, *item.get("names", []), *item.get("historical", [])], country)
         _add(
             index,
