@@ -118,7 +118,7 @@ class _ArticleResolver:
         )
 
     def main_country(self) -> str | None:
-        """The state named most often (the dateline's state breaks ties)."""
+        """The state named most often (the headline's, then the dateline's state breaks ties)."""
         counts = Counter(
             a.code
             for r in self.discourse.referents
@@ -129,12 +129,18 @@ class _ArticleResolver:
         dateline = self.place(Place())
         if dateline.country:
             counts[dateline.country] += _DATELINE_WEIGHT
-        for code in self._title_countries():
+        titled = self._title_countries()
+        for code in titled:
             counts[code] += _TITLE_WEIGHT
         if not counts:
             return None
         best = max(counts.values())
         leaders = [code for code, n in counts.items() if n == best]
+        # On a tie the headline says what the story is about; the dateline only where
+        # it was filed ("BANGKOK — A Myanmar military air strike …").
+        in_title = [code for code in leaders if code in titled]
+        if len(in_title) == 1:
+            return in_title[0]
         return dateline.country if dateline.country in leaders else leaders[0]
 
     def _title_countries(self) -> set[str]:

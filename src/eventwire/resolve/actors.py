@@ -17,7 +17,7 @@ Anything else stays unresolved, with its text and ``code: None``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 from spacy.tokens import Span, Token
@@ -253,6 +253,17 @@ def _country_of_modifiers(tokens: list[Token], kb: KnowledgeBase) -> list[str]:
     return codes
 
 
+def _subject_starts(token: Token) -> frozenset[int]:
+    """Where the subjects before ``token`` in its sentence start, when ``token`` heads a
+    subject too: "its troops withdrew" is the earlier subject's, while in "imposed
+    sanctions on its officials" the owner is the last party named."""
+    if token.dep_ not in {"nsubj", "nsubjpass"}:
+        return frozenset()
+    return frozenset(
+        t.left_edge.idx for t in token.sent if t.dep_ in {"nsubj", "nsubjpass"} and t.i < token.i
+    )
+
+
 def _role_context(
     head: Token, kb: KnowledgeBase, discourse: Discourse | None = None, sentence: int = 0
 ) -> tuple[RoleWord | None, list[str]]:
@@ -275,7 +286,7 @@ def _role_context(
         # "its troops", "their forces": the state or group last named.
         kinds = frozenset({"state", "body", "group"})
         found = (
-            discourse.last_of(kinds, sentence, head.idx)
+            discourse.owner_of(kinds, sentence, head.idx, _subject_starts(head))
             if owner.lower_ == "its"
             else discourse.last_group(sentence, head.idx, kinds)
         )
@@ -645,4 +656,15 @@ class ActorResolver:
             _actor(span, name=e.name, code=code, sector=None, kb_id=e.kb_id, rule="kb.owner.v1")
             for code, e in codes.items()
         )
+        if not actors and any(c.dep_ == "poss" and c.lower_ == "its" for c in head.children):
+            # "Beijing denied that its ships had rammed the boat": the ships are Beijing's.
+            found = self.discourse.owner_of(
+                frozenset({"state", "body", "group"}), sentence, head.idx, _subject_starts(head)
+            )
+            if found is not None:
+                actors = tuple(
+                    replace(a, text=span.text, start=span.start_char, end=span.end_char,
+                            sector=None, rule="coref.owner.v1")
+                    for a in found.actors if a.code
+                )  # fmt: skip
         return Resolution(actors, None) if actors else None

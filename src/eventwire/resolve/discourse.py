@@ -73,6 +73,20 @@ class Discourse:
                 return referent
         return None
 
+    def owner_of(
+        self, kinds: frozenset[str], sentence: int, position: int, subjects: frozenset[int]
+    ) -> Referent | None:
+        """What "its" refers to: a subject earlier in the same sentence ("Russia launched
+        its invasion of Ukraine, and its troops withdrew …" → Russia), else the last
+        one named. ``subjects`` holds the character offsets where subjects start."""
+        for referent in self._before(position):
+            if referent.sentence != sentence:
+                break
+            starts = {a.start for a in referent.actors}
+            if referent.kind in kinds and not referent.plural and starts & subjects:
+                return referent
+        return self.last_of(kinds, sentence, position)
+
     def last_group(
         self, sentence: int, position: int, kinds: frozenset[str], reach: int = _PLURAL_REACH
     ) -> Referent | None:
