@@ -291,6 +291,16 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
     actors = [a for a in actors if a.pos_ in NOMINAL_POS | {"ADJ"} or a.ent_type_]
     if len(actors) == 1 and actors[0].pos_ == "PRON":
         actors = pronoun_antecedent(actors[0]) or actors  # "the Kremlin denied that it …"
+    if not recipients and is_verb:
+        # "mediate between Washington and Tehran", "brokered a ceasefire between the
+        # army and the rebels", "host talks between Moscow and Kyiv": the two sides.
+        between = frozenset({"between", "among"})
+        recipients = [
+            h
+            for word in (trigger, *direct_objects(trigger))
+            for h in prep_objects(word, between)
+            if _is_party(h)
+        ]
     own = all(r.pos_ == "PRON" and r.dep_ == "poss" for r in recipients)  # "lifted its curfew"
     if own and is_verb and not sense.has("reciprocal"):
         recipients = _domestic_objects(trigger, cues) or recipients

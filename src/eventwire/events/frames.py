@@ -151,6 +151,10 @@ def _speech(governor: Token, cues: Cues, frame: Frame) -> None:
             frame.media_only = False
 
 
+def _is_infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def frame_of(predicate: Token, cues: Cues, triggers: dict[int, str]) -> Frame:
     """Climb from ``predicate`` (the event's verb, or its noun) to the sentence root.
 
@@ -173,8 +177,11 @@ def frame_of(predicate: Token, cues: Cues, triggers: dict[int, str]) -> Frame:
         if relation == "advcl" and _has_condition_mark(current, cues):
             frame.suppressed = "hypothetical condition"
             return frame
+        if relation == "advcl" and lemma in cues.planning and _is_infinitive(current):
+            relation = "xcomp"  # "offered on Thursday to mediate": the parser's advcl
         if relation == "acl" and lemma in cues.planning_nouns:
             frame.cues.add("planned")  # "its intent to develop relations", "a plan to build"
+            frame.framed_by.append(governor)
         elif relation in {"relcl", "acl"} and current.pos_ in {"VERB", "AUX"}:
             break  # a relative clause asserts on its own
         if relation == "xcomp":

@@ -46,6 +46,7 @@ _FLAGS = frozenset(
         "needs_actor",
         "absorbs",
         "framing",
+        "offers",
         "evaluative",
     }
 )

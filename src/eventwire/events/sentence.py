@@ -222,7 +222,28 @@ def sentence_candidates(sentence: Span, lexicon: Lexicon) -> list[Candidate]:
     # framed event has no parties of its own ("agreed to talks with the opposition"),
     # the agreement stays.
     framing = {t.i for c in kept for t in c.frame.framed_by}
-    return [c for c in kept if not (c.sense.has("framing") and c.trigger.i in framing)]
+    kept = [c for c in kept if not (c.sense.has("framing") and c.trigger.i in framing)]
+    return _offers_absorb_content(kept)
+
+
+def _offers_absorb_content(kept: list[Candidate]) -> list[Candidate]:
+    """ "Oman offered to mediate between Washington and Tehran": one offer of good
+    offices, aimed at the two sides; the mediation is not an event of its own. An
+    offer of anything else ("offered to send police to Haiti") frames its content,
+    which is coded (planned) instead of the offer."""
+    offers = {c.trigger.i: c for c in kept if c.sense.has("offers")}
+    dropped = []
+    for candidate in kept:
+        offer = next((offers[t.i] for t in candidate.frame.framed_by if t.i in offers), None)
+        if offer is None:
+            continue
+        if candidate.sense.type != "CONSULT":
+            dropped.append(offer)
+            continue
+        dropped.append(candidate)
+        if not offer.args.recipients:
+            offer.args = replace(offer.args, recipients=candidate.args.recipients)
+    return [c for c in kept if c not in dropped]
 
 
 def _asked_for(request: Token, cues: Cues) -> str | None:
@@ -281,8 +302,9 @@ def link_about(candidates: list[Candidate]) -> None:
         governor.about = candidate.id
         if governor.sense.type == "THREATEN" and governor.mode is None:
             governor.mode = _threat_mode(candidate)
-        if governor.sense.type == "THREATEN" and not governor.args.recipients:
-            # "warned of sanctions on Russia": the threat is aimed where its content is.
+        if governor.sense.type in {"THREATEN", "AGREE"} and not governor.args.recipients:
+            # "warned of sanctions on Russia": the threat is aimed where its content is;
+            # "offered to mediate between Washington and Tehran": so is the offer.
             governor.args = replace(governor.args, recipients=candidate.args.recipients)
         if governor.sense.type == "ACCUSE" and governor.mode is None:
             governor.mode = "allege"
