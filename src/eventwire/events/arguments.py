@@ -200,12 +200,40 @@ _THIRD_PARTY_VERBS = frozenset(
 _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "on", "across", "around", "to"})
 
 
+# Words whose name in front is a place even when the tagger calls it something else
+# ("its Belgorod region": NORP).
+_AREA_WORDS = frozenset(
+    {"region", "province", "state", "district", "governorate", "oblast", "county",
+     "prefecture", "township", "village", "town", "city", "area", "territory"}
+)  # fmt: skip
+
+
 def _place_word(token: Token) -> Token | None:
     """The place a prepositional object names: itself, or its name ("the Sagaing region")."""
     if token.ent_type_ in PLACE_ENTS:
         return token
+    area = token.lemma_.lower() in _AREA_WORDS
     return next(
-        (c for c in token.children if c.dep_ == "compound" and c.ent_type_ in PLACE_ENTS), None
+        (
+            c
+            for c in token.children
+            if c.dep_ == "compound" and (c.ent_type_ in PLACE_ENTS or (area and c.pos_ == "PROPN"))
+        ),
+        None,
+    )
+
+
+def _own_ground(place: Token) -> bool:
+    """ "massed troops in its Belgorod region": the actor's own territory, not a target."""
+    area = place.head if place.dep_ == "compound" else place
+    return any(c.dep_ == "poss" and c.lower_ in {"its", "their"} for c in area.children)
+
+
+def _maybe_place(token: Token) -> bool:
+    """A name the tagger may have mislabelled ("in Kiryat Shmona": PERSON); resolution
+    keeps it only if the gazetteer knows it."""
+    return token.ent_type_ in PLACE_ENTS or (
+        token.pos_ == "PROPN" and token.ent_type_ in {"", "PERSON", "NORP"}
     )
 
 
@@ -224,13 +252,14 @@ def _clause_places(predicate: Token) -> list[Token]:
     parser often hangs "in London" on the nearest noun instead of the verb."""
     found = []
     for token in predicate.subtree:
-        if token.dep_ != "pobj" or token.ent_type_ not in PLACE_ENTS:
+        if token.dep_ != "pobj" or token.head.lower_ not in _PLACE_PREPS - {"to", "on"}:
             continue
-        if token.head.lower_ not in _PLACE_PREPS - {"to", "on"}:
+        place = token if _maybe_place(token) else _place_word(token)
+        if place is None:
             continue
         clause = next((a for a in token.ancestors if a.pos_ in {"VERB", "AUX"}), None)
-        if clause is predicate:
-            found.append(token)
+        if clause is not None and clause.i == predicate.i:  # Tokens are views: compare .i
+            found.append(place)
     return found
 
 
@@ -271,10 +300,10 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
         recipients = [
             h for h in prep_objects(trigger, frozenset({"between", "among"})) if _is_party(h)
         ]
-    if not is_verb and not recipients and predicate is not trigger:
+    if not is_verb and not recipients and predicate.i != trigger.i:
         # "imposed sanctions on Russia": the preposition may hang on the support verb.
         recipients = [h for h in prep_objects(predicate, sense.recipient_preps) if _is_party(h)]
-    places = _places(trigger) + ([] if predicate is trigger else _places(predicate))
+    places = _places(trigger) + ([] if predicate.i == trigger.i else _places(predicate))
     places += [p for p in _clause_places(predicate) if p not in places]
     if predicate.dep_ == "relcl" and any(c.lower_ == "where" for c in predicate.children):
         # "a summit in eastern Russia, where they discussed …": where the noun is
@@ -306,8 +335,9 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
         recipients = _domestic_objects(trigger, cues) or recipients
     placed = sense.has("visit") or sense.has("place")
     named = any(r.ent_type_ in ACTOR_ENTS | PLACE_ENTS or _owned(r) for r in recipients)
-    if placed and places and not named:
-        recipients = places[:1]  # "visited factories in Komsomolsk" → the place's state
+    foreign = [p for p in places if not _own_ground(p)]
+    if placed and foreign and not named:
+        recipients = foreign[:1]  # "visited factories in Komsomolsk" → the place's state
     if sense.has("visit"):
         places = [r for r in recipients if r.ent_type_ in PLACE_ENTS] + places
     return Arguments(

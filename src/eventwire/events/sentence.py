@@ -164,8 +164,14 @@ def _location(args: Arguments) -> Place:
         ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
         if ent is not None and ent.label_ in PLACE_ENTS:
             start, end = hyphenated_bounds(head.doc, ent.start, ent.end)
-            span = head.doc[start:end]
-            return Place(text=span.text, start=span.start_char, end=span.end_char, basis="sentence")
+        elif head.pos_ == "PROPN":
+            # A place name the tagger mislabelled: the name as written; resolution
+            # keeps it only if the gazetteer knows it.
+            start, end = (ent.start, ent.end) if ent is not None else (head.i, head.i + 1)
+        else:
+            continue
+        span = head.doc[start:end]
+        return Place(text=span.text, start=span.start_char, end=span.end_char, basis="sentence")
     return Place()
 
 

@@ -75,19 +75,22 @@ class Gazetteer:
         """The most plausible place called ``text``.
 
         Countries win over towns of the same name; then places in a country the
-        article already mentions; then regions; then the most populous.
+        article already mentions; then regions; then the most populous, where a
+        place known by ``text`` only as an old or other name counts a tenth of its
+        people ("Islamabad" is Pakistan's capital, not Chattogram's former name).
         """
         found = self.candidates(text)
         if not found:
             return None
         in_view = set(countries_in_view)
+        key = fold(text)
         return min(
             found,
             key=lambda e: (
                 e.precision != "country",
                 e.country not in in_view,
                 e.precision != "region",
-                -e.population,
+                -(e.population if fold(e.name) == key else e.population / _OTHER_NAME_DISCOUNT),
             ),
         )
 
@@ -104,6 +107,10 @@ class Gazetteer:
             lon=best.lon,
             precision=best.precision,
         )
+
+
+# How much less a place counts when the name read is not its own (see Gazetteer.best).
+_OTHER_NAME_DISCOUNT = 10
 
 
 def _data(name: str) -> resources.abc.Traversable:
