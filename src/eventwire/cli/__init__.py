@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import logging
 
-from eventwire.cli import core, export_commands, store_commands  # noqa: F401  (register commands)
+from eventwire.cli import (  # noqa: F401  (register commands)
+    core,
+    export_commands,
+    serve_commands,
+    store_commands,
+    watch_commands,
+)
 from eventwire.cli.app import app, err
 from eventwire.errors import EventwireError
 

@@ -47,10 +47,23 @@ class FeedState:
     last_success: str | None = None
     page_failures: int = 0  # entries of the last poll read from their summary instead
     seen: tuple[str, ...] = ()  # guids and normalised URLs of entries read, oldest first
+    # The validators of the last feed read, sent with the next poll: a 304 answer to
+    # them means nothing new, even without the on-disk HTTP cache.
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def validators(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
 
 
 class FeedStates(Protocol):
-    """Where feed states live: memory now; the database for ``eventwire watch``."""
+    """Where feed states live: :class:`MemoryFeedStates`, or the database for
+    ``eventwire watch`` (:class:`eventwire.watch.DatabaseFeedStates`)."""
 
     def get(self, url: str) -> FeedState: ...
 
@@ -155,12 +168,27 @@ class WebReader:
         """The entries of one feed not read before; updates the feed's state.
 
         An unchanged feed costs one conditional request (304) and yields nothing new
-        when its state holds the entries from the last poll.
+        when its state holds the entries from the last poll: the validators come from
+        the on-disk HTTP cache or, without it, from the feed's state.
         """
+        state = self.states.get(url)
         try:
-            response = self.fetcher.fetch(url)
+            response = self.fetcher.fetch(url, validators=state.validators())
         except FetchError as exc:
             yield self._failed(url, exc.reason)
+            return
+        if response.not_modified:
+            self.states.put(
+                replace(
+                    state,
+                    polls=state.polls + 1,
+                    consecutive_failures=0,
+                    last_error=None,
+                    last_polled=_now(),
+                    last_success=_now(),
+                    page_failures=0,
+                )
+            )
             return
         if not _is_feed(response):
             yield self._failed(url, "not an RSS or Atom feed")
@@ -226,6 +254,8 @@ class WebReader:
                 last_success=_now(),
                 page_failures=fallbacks,
                 seen=(*state.seen, *new_keys)[-MAX_SEEN_ENTRIES:],
+                etag=response.etag,
+                last_modified=response.last_modified,
             )
         )
 

@@ -25,7 +25,7 @@ import ssl
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
@@ -74,6 +74,15 @@ class FetchedResponse:
     from_cache: bool = False  # the server said 304 Not Modified
     address: str | None = None  # the IP address the response came from
     redirects: tuple[str, ...] = ()
+    # Validators for the next conditional GET; a caller that keeps them (the watch
+    # mode keeps them in the database) passes them back to fetch(validators=...).
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """The server said 304 to the caller's own validators: no body, nothing changed."""
+        return self.status == 304
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,10 +196,15 @@ class Fetcher:
 
     # --- public ------------------------------------------------------------------------
 
-    def fetch(self, url: str) -> FetchedResponse:
-        """GET ``url`` under the policy; raises a FetchError subclass naming ``url``."""
+    def fetch(self, url: str, validators: Mapping[str, str] | None = None) -> FetchedResponse:
+        """GET ``url`` under the policy; raises a FetchError subclass naming ``url``.
+
+        ``validators`` (``If-None-Match``, ``If-Modified-Since``) are sent when the
+        on-disk cache has no entry for the URL; a 304 answer to them is a response
+        with status 304 and no body (:attr:`FetchedResponse.not_modified`).
+        """
         target = self._checked_url(url, url)
-        reply, final, redirects = self._follow(url, target, page=True)
+        reply, final, redirects = self._follow(url, target, page=True, validators=validators)
         if reply.cached is not None and reply.status == 304:
             cached = reply.cached
             return FetchedResponse(
@@ -203,6 +217,8 @@ class Fetcher:
                 from_cache=True,
                 address=reply.address,
                 redirects=redirects,
+                etag=reply.headers.get("etag") or cached.etag,
+                last_modified=reply.headers.get("last-modified") or cached.last_modified,
             )
         media_type, charset = parse_content_type(reply.headers.get("content-type"))
         return FetchedResponse(
@@ -214,7 +230,43 @@ class Fetcher:
             body=reply.body,
             address=reply.address,
             redirects=redirects,
+            etag=reply.headers.get("etag"),
+            last_modified=reply.headers.get("last-modified"),
         )
+
+    def post(self, url: str, body: bytes, content_type: str = "application/json") -> int:
+        """POST ``body`` to ``url`` (a webhook); returns the status of a 2xx answer.
+
+        The same address checks, allow-list, time caps and per-host limits as a GET;
+        no robots.txt (nothing is crawled) and no redirects (a POST is not sent on
+        to another address: give the URL it points to). At most 64 KB of the answer
+        is read. Raises a FetchError subclass naming ``url``; HTTPStatusError (with
+        ``status``) for any answer but 2xx.
+        """
+        target = self._checked_url(url, url)
+        deadline = time.monotonic() + self.policy.fetch_timeout
+        token = DEADLINE.set(deadline)
+        try:
+            with (
+                self._gates.slot(target.host),
+                self._http().stream(
+                    "POST", target, content=body, headers={"Content-Type": content_type}
+                ) as response,
+            ):
+                _drain(response)
+                status, phrase = response.status_code, response.reason_phrase
+        except AddressRefused as exc:
+            raise AddressRefused(url, exc.reason, exc.address) from None
+        except httpx.TimeoutException as exc:
+            raise FetchTimeout(url, self._timeout_reason(exc, deadline)) from None
+        except httpx.HTTPError as exc:
+            raise ConnectionFailed(url, f"{target.host}: {exc}") from None
+        finally:
+            DEADLINE.reset(token)
+        if 200 <= status < 300:
+            return status
+        moved = "; redirects are not followed for a POST" if status in _REDIRECTS else ""
+        raise HTTPStatusError(url, f"HTTP {status} {phrase}".rstrip() + moved, status)
 
     def fetch_many(self, urls: Iterable[str]) -> Iterator[tuple[str, FetchedResponse | FetchError]]:
         """(url, response or error) for every URL, in order, ``policy.workers`` at a time."""
@@ -251,7 +303,12 @@ class Fetcher:
         return target.copy_with(fragment=None)
 
     def _follow(
-        self, url: str, target: httpx.URL, *, page: bool
+        self,
+        url: str,
+        target: httpx.URL,
+        *,
+        page: bool,
+        validators: Mapping[str, str] | None = None,
     ) -> tuple[_Reply, httpx.URL, tuple[str, ...]]:
         """The last reply of the redirect chain from ``target``, its URL and the hops.
 
@@ -264,7 +321,7 @@ class Fetcher:
             try:
                 if page:
                     self._check_robots(url, target, via)
-                reply = self._request(url, target, via, page=page)
+                reply = self._request(url, target, via, page=page, validators=validators)
             except AddressRefused as exc:
                 raise AddressRefused(url, via + exc.reason, exc.address) from None
             if reply.status not in _REDIRECTS:
@@ -326,13 +383,21 @@ class Fetcher:
         delay = known[1].crawl_delay(ROBOTS_AGENT) if known else None
         return None if delay is None else min(delay, self.policy.max_crawl_delay)
 
-    def _request(self, url: str, target: httpx.URL, via: str, *, page: bool) -> _Reply:
+    def _request(
+        self,
+        url: str,
+        target: httpx.URL,
+        via: str,
+        *,
+        page: bool,
+        validators: Mapping[str, str] | None = None,
+    ) -> _Reply:
         """One hop, asked again after 429/503 as the server says."""
         host = target.host
         status = 0
         for _ in range(self.policy.retries + 1):
             with self._gates.slot(host, self._crawl_delay(target) if page else None):
-                reply = self._exchange(url, target, via, page=page)
+                reply = self._exchange(url, target, via, page=page, validators=validators)
             status = reply.status
             if status not in _RETRYABLE or not page:
                 return reply
@@ -353,16 +418,26 @@ class Fetcher:
             url, f"{via}HTTP {status} again after {self.policy.retries} retries; try later", status
         )
 
-    def _exchange(self, url: str, target: httpx.URL, via: str, *, page: bool) -> _Reply:
+    def _exchange(
+        self,
+        url: str,
+        target: httpx.URL,
+        via: str,
+        *,
+        page: bool,
+        validators: Mapping[str, str] | None = None,
+    ) -> _Reply:
         """Send one GET and read the answer; ``page`` False for robots.txt."""
         cached = self._cache.load(str(target)) if self._cache is not None and page else None
         headers = HttpCache.validators(cached) if cached is not None else {}
+        if cached is None and page and validators:
+            headers = {name: value for name, value in validators.items() if value}
         deadline = time.monotonic() + self.policy.fetch_timeout
         token = DEADLINE.set(deadline)
         try:
             with self._http().stream("GET", target, headers=headers) as response:
                 address = _peer_address(response)
-                if response.status_code == 304 and page and cached is None:
+                if response.status_code == 304 and page and not headers:
                     raise HTTPStatusError(url, f"{via}HTTP 304 to an unconditional request", 304)
                 if response.status_code not in (200, 203):
                     _drain(response)

@@ -82,6 +82,18 @@ def _query_tables(connection: Connection) -> None:
     connection.execute(text("UPDATE events SET cluster_key = NULL"))
 
 
+def _watch(connection: Connection) -> None:
+    connection.execute(text("CREATE INDEX ix_articles_ingested_at ON articles (ingested_at)"))
+    for table in (
+        schema.watch_rules,
+        schema.alerts,
+        schema.alert_events,
+        schema.alert_deliveries,
+        schema.feed_states,
+    ):
+        table.create(connection)
+
+
 # Append only; never rename or reorder. Each function brings the previous schema
 # to the next one with portable DDL.
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
@@ -90,6 +102,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0003_clusters", _clusters),
     ("0004_corrections", _corrections),
     ("0005_query_tables", _query_tables),
+    ("0006_watch", _watch),
 )
 
 

@@ -284,3 +284,80 @@ meta = Table(
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# --- watch mode (migration 0006): rules, alerts, feed state ---------------------------------
+
+# Watch mode checks its rules on the clusters of articles stored since its last check.
+Index("ix_articles_ingested_at", articles.c.ingested_at)
+
+# Watchlist rules kept in the database (``eventwire watchlist add``); rules can also
+# come from a TOML file. ``spec`` is the rule as JSON (filters and outputs), see
+# :mod:`eventwire.watch.rules`.
+watch_rules = Table(
+    "watch_rules",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("spec", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+# One row per alert: the first one of a cluster for a rule ("new"), and one each time
+# that cluster's combined status changes ("update", pointing to the first in
+# ``first_alert``). ``payload`` is the alert JSON exactly as it is delivered.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rule", String(100), nullable=False),
+    Column("kind", String(10), nullable=False),  # new | update
+    Column("cluster_id", String(40), nullable=False),
+    Column("first_alert", Integer),  # NULL on "new"
+    Column("status", String(20), nullable=False),
+    Column("n_sources", Integer, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Index("ix_alerts_rule_cluster", "rule", "cluster_id"),
+    Index("ix_alerts_first_alert", "first_alert"),
+)
+
+# The reports each rule has alerted on, with the first alert of their cluster: a
+# cluster is recognised by its reports, not its id, so a report that joins it later
+# (and may change which report anchors it, hence its id) never makes a new alert.
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("rule", String(100), primary_key=True),
+    Column("event_id", String(40), primary_key=True),
+    Column("alert_id", Integer, nullable=False),
+)
+
+# Where each alert goes (stdout, a JSONL file, a webhook) and how that went.
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("alert_id", Integer, primary_key=True),
+    Column("output", String(2000), primary_key=True),  # "stdout", "jsonl:PATH", "webhook:URL"
+    Column("state", String(10), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("updated_at", String(40), nullable=False),
+    Index("ix_alert_deliveries_state", "state"),
+)
+
+# What ``eventwire watch`` knows about each feed between polls and across restarts
+# (eventwire.ingest.web.FeedState): validators for conditional GET, the entries
+# already read, and the feed's error state.
+feed_states = Table(
+    "feed_states",
+    metadata,
+    Column("url", String(2000), primary_key=True),
+    Column("polls", Integer, nullable=False),
+    Column("consecutive_failures", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("last_polled", String(40)),
+    Column("last_success", String(40)),
+    Column("page_failures", Integer, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", String(100)),
+    Column("seen", Text, nullable=False),  # JSON list of guids and normalised URLs, oldest first
+)
