@@ -139,6 +139,24 @@ def test_reports_of_one_event_form_one_cluster_listing_every_source(store: Store
     }
 
 
+def test_reciprocal_reports_written_either_way_are_one_event_of_two_actors(store: Store) -> None:
+    met = "Russia met Ukraine on Monday."
+    both = "Russia and Ukraine met on Monday."
+    specs = [
+        Spec(met, "met", "CONSULT", ("RUS",), ("UKR",), reciprocal=True),
+        Spec(both, "met", "CONSULT", ("RUS", "UKR"), (), reciprocal=True),
+    ]
+    add_all(store, [result(f"m{n}", [spec], site=f"Outlet {n}") for n, spec in enumerate(specs)],
+            each=True)  # fmt: skip
+
+    (cluster,) = store.clusters(ClusterFilter(type="CONSULT"))
+    assert (cluster.actor_codes, cluster.recipient_codes) == (("RUS", "UKR"), ())
+    assert len(cluster.event_ids) == 2
+    for dyad in (("RUS", "UKR"), ("UKR", "RUS")):
+        assert [c.id for c in store.clusters(ClusterFilter(dyad=dyad))] == [cluster.id]
+        assert len(store.events(EventFilter(dyad=dyad))) == 2
+
+
 def test_incremental_and_batch_clustering_agree(db_url: str, tmp_path: object) -> None:
     with open_store(db_url) as store:
         add_all(store, REPORTS, each=True)

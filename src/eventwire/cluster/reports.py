@@ -25,7 +25,7 @@ class Report:
     event_id: str
     article_id: str
     type: str
-    actors: tuple[str, ...]  # codes, sorted; for reciprocal events the sides are sorted too
+    actors: tuple[str, ...]  # codes, sorted; for reciprocal events every party
     recipients: tuple[str, ...]
     key: str
     day: int  # proleptic ordinal of the event date; 0 when the key holds the date
@@ -57,7 +57,9 @@ def report_of(row: Mapping[Any, Any], codes: tuple[Iterable[str], Iterable[str]]
     actors, recipients = codes or ((), ())
     sides = [tuple(sorted(set(actors))), tuple(sorted(set(recipients)))]
     if row["reciprocal"]:
-        sides.sort()
+        # "Russia met Belarus" and "Belarus and Russia met" are one event whose
+        # parties all act: Russia and Belarus as actors, no recipient.
+        sides = [tuple(sorted(set(actors) | set(recipients))), ()]
     day = _day(row["date_value"], row["date_precision"])
     key = f"{row['type']}|{' '.join(sides[0])}|{' '.join(sides[1])}"
     if (not sides[0] and not sides[1]) or row["date_value"] is None:

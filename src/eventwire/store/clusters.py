@@ -244,6 +244,10 @@ def cluster_query(where: ClusterFilter) -> Select[tuple[object, ...]]:
             or_(
                 _has_code(clusters.c.actor_codes, a) & _has_code(clusters.c.recipient_codes, b),
                 _has_code(clusters.c.actor_codes, b) & _has_code(clusters.c.recipient_codes, a),
+                # a reciprocal event: both sides act, no recipient
+                (clusters.c.recipient_codes == "")
+                & _has_code(clusters.c.actor_codes, a)
+                & _has_code(clusters.c.actor_codes, b),
             )
         )
     if where.type:

@@ -100,6 +100,16 @@ def link_rows(event: Event) -> list[dict[str, Any]]:
         "anchor": 0,  # set by clustering
     }
     rows = []
+    if event.reciprocal:
+        # "Russia and Belarus held talks": every party acts, each with the others.
+        parties = list(dict.fromkeys(actors + recipients))
+        for code in parties:
+            others = [p for p in parties if p != code] or [None]
+            for n, other in enumerate(others):
+                rows.append(
+                    {**common, "code": code, "role": "actor", "other": other, "first": int(n == 0)}
+                )
+        return rows
     for role, codes, others in (("actor", actors, recipients), ("recipient", recipients, actors)):
         for code in codes:
             for n, other in enumerate(others or [None]):
