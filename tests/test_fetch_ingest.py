@@ -338,6 +338,17 @@ def test_a_failing_feed_keeps_its_error_state(server: LocalServer) -> None:
     )
 
 
+def test_a_polled_feed_with_no_entries_yet_is_no_failure(server: LocalServer) -> None:
+    url = server.page("/feed", rss(), "application/rss+xml")
+    states = MemoryFeedStates()
+
+    with fetcher() as client:
+        assert list(WebReader(client, states).poll_feed(url)) == []
+
+    state = states.get(url)
+    assert (state.polls, state.consecutive_failures, state.last_error) == (1, 0, None)
+
+
 def test_a_page_that_is_not_a_feed_is_a_feed_error_when_polled(server: LocalServer) -> None:
     url = server.page("/page", article("Not a feed"))
     states = MemoryFeedStates()

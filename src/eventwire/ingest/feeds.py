@@ -59,11 +59,13 @@ def _text(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def parse_feed(data: bytes, name: str) -> list[FeedEntry]:
+def parse_feed(data: bytes, name: str, allow_empty: bool = False) -> list[FeedEntry]:
     """The entries of RSS 0.9x/1.0/2.0 or Atom ``data``; raises InputRejected.
 
     XML with entity declarations is refused unexpanded (billion laughs, external
-    entities) before feedparser sees it.
+    entities) before feedparser sees it. A feed with no entries is an error for a
+    file given to read, but ``allow_empty`` for a polled feed, which often has
+    nothing at the moment.
     """
     try:
         defusedxml.ElementTree.fromstring(data)
@@ -72,7 +74,7 @@ def parse_feed(data: bytes, name: str) -> list[FeedEntry]:
     except defusedxml.ElementTree.ParseError as exc:
         raise InputRejected(name, f"malformed feed XML ({exc})") from None
     parsed = feedparser.parse(data)
-    if not parsed.entries:
+    if not parsed.entries and not (allow_empty and parsed.version):
         raise InputRejected(name, "feed has no entries")
     return [
         FeedEntry(

@@ -212,7 +212,7 @@ class WebReader:
         self, url: str, response: FetchedResponse
     ) -> Iterator[RawDocument | InputError]:
         try:
-            entries = parse_feed(response.body, url)
+            entries = parse_feed(response.body, url, allow_empty=True)
         except InputRejected as exc:
             yield self._failed(url, exc.reason)
             return
