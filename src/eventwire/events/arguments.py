@@ -340,6 +340,8 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
         recipients = foreign[:1]  # "visited factories in Komsomolsk" → the place's state
     if sense.has("visit"):
         places = [r for r in recipients if r.ent_type_ in PLACE_ENTS] + places
+    if sense.has("converse"):
+        actors, recipients = recipients, actors  # "received drones from Iran": Iran gives
     return Arguments(
         actors=tuple(actors),
         recipients=tuple(recipients),

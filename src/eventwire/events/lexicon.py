@@ -47,6 +47,7 @@ _FLAGS = frozenset(
         "absorbs",
         "framing",
         "offers",
+        "converse",
         "evaluative",
     }
 )

@@ -280,7 +280,13 @@ def _has_parties(candidate: Candidate) -> bool:
     """Whether the candidate has the parties its trigger needs, after taking its actor
     from the frame ("accused North Korea of supplying arms": the accused supplies)."""
     sense, args = candidate.sense, candidate.args
-    if candidate.frame.actor_from_frame and (args.inherited or not args.actors):
+    if sense.has("converse"):
+        # "accused the RSF of receiving weapons from the UAE": the accused receives.
+        if candidate.frame.actor_from_frame and (args.inherited or not args.recipients):
+            args = candidate.args = replace(
+                args, recipients=tuple(candidate.frame.actor_from_frame), inherited=True
+            )
+    elif candidate.frame.actor_from_frame and (args.inherited or not args.actors):
         args = candidate.args = replace(
             args, actors=tuple(candidate.frame.actor_from_frame), inherited=True
         )
