@@ -134,11 +134,10 @@ def _match(
 
 
 def _same_parties(extracted: Iterable[Actor], gold: frozenset[str]) -> bool:
-    found = {a.code for a in extracted if a.code} | {
-        (a.name or a.text).lower() for a in extracted if not a.code
-    }
-    wanted = {g if g.isupper() else g.lower() for g in gold}
-    return found == wanted
+    # Codes (RUS) and outlet names (Reuters, IRNA) compared without case: an outlet
+    # written in capitals is still a name.
+    found = {(a.code or a.name or a.text).lower() for a in extracted}
+    return found == {g.lower() for g in gold}
 
 
 def _mention_matches(text: str, mention: str) -> bool:
@@ -190,17 +189,33 @@ def _score_events(result: Result, gold: Gold, published: bool, counts: Counts) -
                 counts.notes.append(f"{gold.id}: {g.id} status {e.status}, gold {g.status}")
         if g.attributed_to:
             counts.attribution_n += 1
-            counts.attribution_ok += _same_parties(e.attributed_to, g.attributed_to)
+            same = _same_parties(e.attributed_to, g.attributed_to)
+            counts.attribution_ok += same
+            if not same:
+                found = sorted(a.code or a.name or a.text for a in e.attributed_to)
+                counts.notes.append(
+                    f"{gold.id}: {g.id} attributed to {found}, gold {sorted(g.attributed_to)}"
+                )
         if g.denied_by:
             counts.denial_n += 1
-            counts.denial_ok += _same_parties(e.denied_by, g.denied_by)
+            same = _same_parties(e.denied_by, g.denied_by)
+            counts.denial_ok += same
+            if not same:
+                found = sorted(a.code or a.name or a.text for a in e.denied_by)
+                counts.notes.append(f"{gold.id}: {g.id} denied by {found}, gold {sorted(g.denied_by)}")
         if g.mode is not None:
             counts.mode_n += 1
             counts.mode_ok += e.mode in {g.mode, *g.alt_modes}
+            if e.mode not in {g.mode, *g.alt_modes}:
+                counts.notes.append(f"{gold.id}: {g.id} mode {e.mode}, gold {g.mode}")
         _score_date(e, g, published, counts)
         if g.place_country is not None:
             counts.place_n += 1
             counts.place_ok += e.location.country == g.place_country
+            if e.location.country != g.place_country:
+                counts.notes.append(
+                    f"{gold.id}: {g.id} place {e.location.country}, gold {g.place_country}"
+                )
 
 
 def _score_date(event: Event, gold: GoldEvent, published: bool, counts: Counts) -> None:
