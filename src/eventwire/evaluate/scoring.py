@@ -202,7 +202,8 @@ def _score_events(result: Result, gold: Gold, published: bool, counts: Counts) -
             counts.denial_ok += same
             if not same:
                 found = sorted(a.code or a.name or a.text for a in e.denied_by)
-                counts.notes.append(f"{gold.id}: {g.id} denied by {found}, gold {sorted(g.denied_by)}")
+                wanted = sorted(g.denied_by)
+                counts.notes.append(f"{gold.id}: {g.id} denied by {found}, gold {wanted}")
         if g.mode is not None:
             counts.mode_n += 1
             counts.mode_ok += e.mode in {g.mode, *g.alt_modes}
