@@ -311,7 +311,12 @@ def _plural_reference(span: Span, discourse: Discourse, sentence: int) -> tuple[
     ):
         # "the country", "the government", "the capital": the last state named.
         last = discourse.last_of(_STATE_KINDS, sentence, position)
-        return ([*last.actors], "coref.state.v1") if last is not None else ([], "")
+        if last is None:
+            return [], ""
+        if head.lemma_.lower() in _GOVERNMENT_WORDS - {"country", "state"}:
+            # "the government" after "Serbian police": Serbia's government
+            return [replace(a, sector="GOV") for a in last.actors], "coref.state.v1"
+        return [*last.actors], "coref.state.v1"
     if head.lower_ in _STATE_WORDS or head.lemma_ in _STATE_WORDS:
         group = discourse.last_group(sentence, position, _STATE_KINDS)
         if group is not None:
@@ -457,8 +462,9 @@ class ActorResolver:
             codes = codes or _country_of_modifiers(before_name, self.kb)
         code = codes[0] if codes else None
         sector = role_word.sector if role_word else None
-        if code is not None and code not in self.kb.countries and sector == "GOV":
-            sector = "IGO"  # an envoy or official of an international organisation
+        if code is not None and (role_word or sector is None):
+            # an envoy or official of an international organisation acts for it
+            sector = self.kb.body_sector(code) or sector
         actor = _actor(
             span,
             name=name_span.text,
@@ -514,7 +520,14 @@ class ActorResolver:
                 if holder is not None:
                     return holder
             actors = tuple(
-                _actor(span, name=None, code=code, sector=role_word.sector, rule="kb.role.v1")
+                _actor(
+                    span,
+                    name=None,
+                    code=code,
+                    # "EU ministers", "UN investigators" act for the organisation
+                    sector=self.kb.body_sector(code) or role_word.sector,
+                    rule="kb.role.v1",
+                )
                 for code in codes
             )
             return Resolution(actors, Referent(actors, sentence, position, "body"))
@@ -653,7 +666,14 @@ class ActorResolver:
             if entry is not None and entry.code and entry.code not in codes:
                 codes[entry.code] = entry
         actors = tuple(
-            _actor(span, name=e.name, code=code, sector=None, kb_id=e.kb_id, rule="kb.owner.v1")
+            _actor(
+                span,
+                name=e.name,
+                code=code,
+                sector=self.kb.body_sector(code),  # "UN monitors", "NATO members": IGO
+                kb_id=e.kb_id,
+                rule="kb.owner.v1",
+            )
             for code, e in codes.items()
         )
         if not actors and any(c.dep_ == "poss" and c.lower_ == "its" for c in head.children):

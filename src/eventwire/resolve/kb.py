@@ -153,6 +153,16 @@ class KnowledgeBase:
             return self.aliases[key]
         return self.aliases.get(fold(text), ()) if key is None or len(key) >= 5 else ()
 
+    def body_sector(self, code: str) -> str | None:
+        """The sector of anyone acting for ``code`` when it is no state: IGO for the
+        UN or the EU, NGO for Amnesty. None for states, whose people have many."""
+        if code in self.countries:
+            return None
+        return next(
+            (e.sector for e in self.lookup(code) if e.kind == "organization" and e.code == code),
+            "IGO",
+        )
+
     def role(self, text: str) -> RoleWord | None:
         return self.roles.get(fold(text))
 
