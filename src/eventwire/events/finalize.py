@@ -4,9 +4,13 @@
    actor and recipient lists, and so do recipients indistinguishable from an actor;
    an event left with no party, or without the party its trigger needs, is dropped;
 2. symmetric events keep no recipient that is already an actor;
-3. a consultation among three or more parties is multilateral;
+3. a consultation among three or more parties, or with a body whose members meet
+   as one (ASEAN, the EU, the G20), is multilateral;
 4. the same event stated twice in one sentence ("visit factories … and inspect the
-   fleet") is one event, with the mentions of both.
+   fleet") is one event, with the mentions of both;
+5. a party announcing its own cooperative or diplomatic act ("Canada said it had
+   asked India to waive immunity") is a source of record: reported, not alleged.
+   Its claims of force stay claims ("Russia said it shot down 30 drones": alleged).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from eventwire.events.lexicon import Lexicon, TriggerSense, load_lexicon
+from eventwire.events.ontology import load_ontology
 from eventwire.model import Actor, Event
 
 
@@ -36,8 +41,8 @@ def _consult_mode(
     state; third-party when two sides meet in somebody else's."""
     parties = _codes(actors) | _codes(recipients)
     place = event.location.country if event.location.basis == "sentence" else None
-    if len(parties) >= 3:
-        return "multilateral"
+    if len(parties) >= 3 or parties & load_ontology().multilateral_bodies:
+        return "multilateral"  # three sides, or "ASEAN foreign ministers met"
     if place and recipients and place in _codes(recipients) and place not in _codes(actors):
         return "visit"
     if place and len(parties) == 2 and place not in parties:
@@ -65,7 +70,15 @@ def _tidy(event: Event, sense: TriggerSense | None) -> Event | None:
     mode = event.mode
     if event.type == "CONSULT" and mode is None:
         mode = _consult_mode(event, actors, recipients)
-    return replace(event, actor=actors, recipient=recipients, mode=mode)
+    status = "reported" if _announces_own_act(event, actors) else event.status
+    return replace(event, actor=actors, recipient=recipients, mode=mode, status=status)
+
+
+def _announces_own_act(event: Event, actors: tuple[Actor, ...]) -> bool:
+    speakers = _codes(event.attributed_to)
+    if event.status != "alleged" or not speakers or not speakers <= _codes(actors):
+        return False
+    return event.type == "REQUEST" or load_ontology().types[event.type].quad <= 2
 
 
 def _union(first: tuple[Actor, ...], second: tuple[Actor, ...]) -> tuple[Actor, ...]:

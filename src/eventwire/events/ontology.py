@@ -26,6 +26,8 @@ class Ontology:
     mode_scores: Mapping[str, float]
     state_acts: frozenset[str]
     contexts: frozenset[str]
+    # Bodies whose members meet as one: talks with or among them are multilateral.
+    multilateral_bodies: frozenset[str]
 
     def score(self, event_type: str, mode: str | None) -> float:
         """Cooperation–conflict score of a type, or of type:mode where one is given."""
@@ -54,6 +56,7 @@ def load_ontology() -> Ontology:
             mode_scores={k: float(v) for k, v in data["mode_scores"].items()},
             state_acts=frozenset(data["state_acts"]),
             contexts=frozenset(data["contexts"]),
+            multilateral_bodies=frozenset(data["multilateral_bodies"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFileError(f"ontology.v1.json is malformed: {exc}") from exc
