@@ -320,7 +320,9 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
     actors = [a for a in actors if a.pos_ in NOMINAL_POS | {"ADJ"} or a.ent_type_]
     if len(actors) == 1 and actors[0].pos_ == "PRON":
         actors = pronoun_antecedent(actors[0]) or actors  # "the Kremlin denied that it …"
-    if not recipients and is_verb:
+    no_recipient = any(slot.kind == "none" for slot in sense.recipient)
+    third_party = trigger.lemma_.lower() in _THIRD_PARTY_VERBS
+    if not recipients and is_verb and (third_party or not no_recipient):
         # "mediate between Washington and Tehran", "brokered a ceasefire between the
         # army and the rebels", "host talks between Moscow and Kyiv": the two sides.
         between = frozenset({"between", "among"})
@@ -331,7 +333,7 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
             if _is_party(h)
         ]
     own = all(r.pos_ == "PRON" and r.dep_ == "poss" for r in recipients)  # "lifted its curfew"
-    if own and is_verb and not sense.has("reciprocal"):
+    if own and is_verb and not sense.has("reciprocal") and not no_recipient:
         recipients = _domestic_objects(trigger, cues) or recipients
     placed = sense.has("visit") or sense.has("place")
     named = any(r.ent_type_ in ACTOR_ENTS | PLACE_ENTS or _owned(r) for r in recipients)

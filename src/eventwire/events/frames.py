@@ -184,6 +184,9 @@ def frame_of(predicate: Token, cues: Cues, triggers: dict[int, str]) -> Frame:
             frame.framed_by.append(governor)
         elif relation in {"relcl", "acl"} and current.pos_ in {"VERB", "AUX"}:
             break  # a relative clause asserts on its own
+        if relation in {"xcomp", "ccomp"} and lemma in cues.permitting:
+            frame.suppressed = "content of a permission"
+            return frame
         if relation == "xcomp":
             if lemma in cues.requesting:
                 frame.suppressed = "content of a request"

@@ -122,6 +122,8 @@ class Cues:
     media_nouns: frozenset[str]
     # What a state acts on at home: "released 135 prisoners", "lifted the curfew".
     domestic_objects: frozenset[str]
+    # "allowed UN monitors to visit": what is permitted is not thereby done.
+    permitting: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,8 +118,19 @@ def direct_objects(verb: Token) -> list[Token]:
     if is_passive(verb):
         found = children_with(verb, *PASSIVE_SUBJECT_DEPS)
     else:
-        found = children_with(verb, "dobj")
+        found = children_with(verb, "dobj") or _infinitive_subjects(verb)
     return [c for token in found for c in conjuncts(token)]
+
+
+def _infinitive_subjects(verb: Token) -> list[Token]:
+    """ "allowed three tankers to dock", "urged Tehran to stop": the parser makes the
+    object the subject of a "to" clause; it is the verb's object all the same."""
+    return [
+        subject
+        for clause in children_with(verb, "ccomp")
+        if any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+        for subject in children_with(clause, "nsubj")
+    ]
 
 
 def inherited_subjects(verb: Token, depth: int = 0) -> list[Token]:
