@@ -202,6 +202,17 @@ def sentence_candidates(sentence: Span, lexicon: Lexicon) -> list[Candidate]:
             continue
         args = arguments_of(token, sense, lexicon.cues)
         frame = frame_of(args.predicate, lexicon.cues, types)
+        support = args.predicate.lemma_.lower()
+        cues = lexicon.cues
+        if (
+            args.predicate.i != token.i
+            and support in cues.planning_objects
+            and support not in cues.threatening
+        ):
+            # "planning street protests", "preparing an assault": the support verb
+            # makes its noun a plan.
+            frame.cues.add("planned")
+            frame.framed_by.append(args.predicate)
         if frame.speakers and args.actors and all(a.pos_ == "PRON" for a in args.actors):
             # "Hezbollah said it had fired rockets": the pronoun is the speaker.
             parties = [s for s in frame.speakers if s.pos_ != "PRON" or s.lower_ in _PERSONAL]

@@ -21,7 +21,7 @@ from eventwire.resolve.actors import ActorResolver
 from eventwire.resolve.dates import date_of
 from eventwire.resolve.discourse import Discourse, Referent
 from eventwire.resolve.kb import KnowledgeBase, load_knowledge_base
-from eventwire.resolve.local import local_parties, localised
+from eventwire.resolve.local import aided_state, local_parties, localised
 from eventwire.resolve.place_mentions import find_place_mentions
 from eventwire.resolve.places import Gazetteer, load_gazetteer
 from eventwire.resolve.speakers import resolve_speakers
@@ -217,6 +217,7 @@ def resolve_article(
         local = location if location.basis == "sentence" and location.country else home
         if local.country:
             actors, recipients = local_parties(event, actors, recipients, local, ontology)
+        recipients = aided_state(event, actors, recipients, home)
         resolved.append(
             replace(
                 event,

@@ -609,6 +609,7 @@ class ActorResolver:
     # 5. places standing for their state -------------------------------------------------
 
     def _place(self, span: Span, sentence: int) -> Resolution | None:
+        mention = span  # the actor keeps the mention's own bounds: events look it up by them
         ent = _entity_span(span.root, frozenset({"GPE", "LOC", "FAC"}))
         if ent is None and span.root.lemma_ in _PLACE_NOUNS:
             # "the town of Sake", "the city of Kharkiv"
@@ -630,7 +631,7 @@ class ActorResolver:
         if place is None or place.country is None:
             return None
         actor = _actor(
-            span, name=place.name, code=place.country, sector=None, rule="gazetteer.place.v1"
+            mention, name=place.name, code=place.country, sector=None, rule="gazetteer.place.v1"
         )
         return Resolution((actor,), Referent((actor,), sentence, span.start_char, "place"))
 

@@ -116,3 +116,21 @@ def local_parties(
         )
         actors = (authorities,)
     return actors, recipients
+
+
+def aided_state(
+    event: Event, actors: tuple[Actor, ...], recipients: tuple[Actor, ...], home: Place
+) -> tuple[Actor, ...]:
+    """Aid with no one named to receive it goes to the state the story is about:
+    "The World Bank approved a $120 million grant" in a story on Sudan → SDN.
+    Never to a donor itself."""
+    if event.type != "AID" or any(r.code for r in recipients) or not home.country:
+        return recipients
+    if home.country in {a.code for a in actors} or not any(a.code for a in actors):
+        return recipients
+    receiver = Actor(
+        text="", start=event.trigger.start, end=event.trigger.start,
+        name=f"({home.country})", code=home.country, sector="UNK",
+        rule="article.home-state.v1",
+    )  # fmt: skip
+    return (*recipients, receiver)
