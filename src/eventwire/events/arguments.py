@@ -125,12 +125,28 @@ def _across_border(head: Token) -> list[Token]:
     return [head]
 
 
+_PARTITIVE_WORDS = frozenset(
+    {"thousand", "hundred", "dozen", "million", "some", "many", "most", "all", "several",
+     "part", "rest", "number", "group", "handful", "scores", "score"}
+)  # fmt: skip
+
+
+def _partitive(head: Token) -> Token:
+    """ "thousands of Ethiopian troops", "dozens of protesters": the people counted."""
+    if head.ent_type_ == "CARDINAL" or head.lemma_.lower() in _PARTITIVE_WORDS:
+        counted = prep_objects(head, frozenset({"of"}))
+        if counted:
+            return counted[0]
+    return head
+
+
 def recipient_heads(trigger: Token, sense: TriggerSense, is_verb: bool) -> list[Token]:
     for slot in sense.recipient:
         if slot.kind == "none":
             return []
         heads = [
-            h for found in _slot_heads(trigger, slot, is_verb) for h in _across_border(found)
+            _partitive(h)
+            for found in _slot_heads(trigger, slot, is_verb) for h in _across_border(found)
             if _is_party(h)
         ]  # fmt: skip
         if not heads and slot.kind == "prep" and is_verb:
@@ -332,6 +348,14 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
             for h in prep_objects(word, between)
             if _is_party(h)
         ]
+    if sense.type == "THREATEN" and not any(r.ent_type_ in ACTOR_ENTS for r in recipients):
+        # "warned that it reserved the right to take steps against Ottawa"
+        against = [
+            t
+            for t in trigger.subtree
+            if t.dep_ == "pobj" and t.head.lower_ == "against" and t.ent_type_ in ACTOR_ENTS
+        ]
+        recipients = against[:1] or recipients
     own = all(r.pos_ == "PRON" and r.dep_ == "poss" for r in recipients)  # "lifted its curfew"
     if own and is_verb and not sense.has("reciprocal") and not no_recipient:
         recipients = _domestic_objects(trigger, cues) or recipients
