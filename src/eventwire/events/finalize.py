@@ -103,7 +103,11 @@ def _merge(kept: Event, other: Event) -> Event:
 
 def finalize_events(events: tuple[Event, ...], lexicon: Lexicon | None = None) -> tuple[Event, ...]:
     senses = (lexicon or load_lexicon()).by_rule
-    tidy = [e for e in (_tidy(event, senses.get(event.rule)) for event in events) if e is not None]
+    tidy = [
+        e
+        for e in (_tidy(event, senses.get(event.rule.split("+")[0])) for event in events)
+        if e is not None
+    ]
     merged: dict[tuple[object, ...], Event] = {}
     renamed: dict[str, str] = {}
     for event in tidy:

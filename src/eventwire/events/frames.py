@@ -70,6 +70,7 @@ class Frame:
     about: Token | None = None  # the governing event's trigger (accuse, threaten, deny…)
     actor_from_frame: list[Token] = field(default_factory=list)  # "accused X of V-ing" → X
     suppressed: str | None = None  # why this is not an event ("request content", "condition")
+    refusal: bool = False  # "will not negotiate", "would not abandon": negation + future modal
     framed_by: list[Token] = field(default_factory=list)  # framing verbs this event absorbs
     request_head: Token | None = None  # "invited Putin to visit": the request whose content it is
 
@@ -98,6 +99,12 @@ def _modal_cues(predicate: Token, cues: Cues, frame: Frame, in_speech: bool) -> 
         and any(m.dep_ == "mark" and m.lower_ in cues.condition_marks for m in c.children)
         for c in children
     )
+    negated = any(c.dep_ == "neg" for c in children)
+    if negated and any(
+        c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ in {"will", "would", "wo", "'ll"}
+        for c in children
+    ):
+        frame.refusal = True
     for child in children:
         word = child.lower_
         if child.dep_ == "neg" or (child.dep_ == "det" and word in cues.negative_dets):

@@ -20,7 +20,7 @@ from eventwire.events.syntax import (
     noun_phrase_bounds,
     prep_objects,
 )
-from eventwire.model import Actor, Event, EventDate, Place, Sentence
+from eventwire.model import Actor, Event, EventDate, Place, Sentence, Status
 from eventwire.model import Span as TextSpan
 
 _REQUEST_MODES = {"CONSULT": "meet", "AID": "assist", "RETREAT": "yield", "CONCEDE": "yield"}
@@ -333,18 +333,43 @@ def link_about(candidates: list[Candidate]) -> None:
             governor.mode = "allege"
 
 
+# "will not negotiate", "would not abandon the shoal": a party refusing a cooperative
+# act rejects it (PLOVER REJECT, its mode from what is refused); refusing force ("would
+# not stop its attacks") stays that act, negated.
+_REFUSED_MODES = {"CONSULT": "meet", "CONCEDE": "change", "AGREE": "change",
+                  "RETREAT": "yield", "COOPERATE": "assist", "AID": "assist"}  # fmt: skip
+REFUSAL_RULE = "+refusal.v1"
+
+
+def _refusal(candidate: Candidate) -> tuple[str, str | None, Status, str] | None:
+    """Type, mode, status and rule of a refusal, if the candidate is one."""
+    sense = candidate.sense
+    if not candidate.frame.refusal or sense.type not in _REFUSED_MODES:
+        return None
+    if sense.type == "RETREAT" and candidate.mode == "ceasefire":
+        return None
+    status: Status = "conditional" if "conditional" in candidate.frame.cues else "reported"
+    return "REJECT", _REFUSED_MODES[sense.type], status, sense.rule + REFUSAL_RULE
+
+
 def to_event(candidate: Candidate, sentence: Sentence, article_id: str, extractor: str) -> Event:
     trigger = candidate.trigger
     frame = candidate.frame
     speakers = tuple(_actor_span(s) for s in frame.speakers)
     date = _time_expression(candidate.args.predicate, trigger)
+    refusal = _refusal(candidate)
+    event_type, mode, status, rule = refusal or (
+        candidate.sense.type, candidate.mode, frame.status(), candidate.sense.rule
+    )
+    # a refusal is one side's act, even of talks
+    reciprocal = refusal is None and (candidate.sense.has("reciprocal") or candidate.args.reciprocal)
     return Event(
         id=candidate.id,
         article_id=article_id,
-        type=candidate.sense.type,
-        mode=candidate.mode,
+        type=event_type,
+        mode=mode,
         context=candidate.sense.context,
-        status=frame.status(),
+        status=status,
         actor=tuple(_actor_span(h) for h in candidate.args.actors),
         recipient=tuple(_actor_span(h) for h in candidate.args.recipients),
         attributed_to=speakers,
@@ -354,7 +379,7 @@ def to_event(candidate: Candidate, sentence: Sentence, article_id: str, extracto
         date=date,
         location=_location(candidate.args),
         confidence=_confidence(candidate),
-        rule=candidate.sense.rule,
+        rule=rule,
         extractor=extractor,
-        reciprocal=candidate.sense.has("reciprocal") or candidate.args.reciprocal,
+        reciprocal=reciprocal,
     )
