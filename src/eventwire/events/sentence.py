@@ -359,10 +359,14 @@ def to_event(candidate: Candidate, sentence: Sentence, article_id: str, extracto
     date = _time_expression(candidate.args.predicate, trigger)
     refusal = _refusal(candidate)
     event_type, mode, status, rule = refusal or (
-        candidate.sense.type, candidate.mode, frame.status(), candidate.sense.rule
+        candidate.sense.type,
+        candidate.mode,
+        frame.status(),
+        candidate.sense.rule,
     )
     # a refusal is one side's act, even of talks
-    reciprocal = refusal is None and (candidate.sense.has("reciprocal") or candidate.args.reciprocal)
+    symmetric = candidate.sense.has("reciprocal") or candidate.args.reciprocal
+    reciprocal = refusal is None and symmetric
     return Event(
         id=candidate.id,
         article_id=article_id,
