@@ -41,10 +41,12 @@ def _consult_mode(
     state; third-party when two sides meet in somebody else's."""
     parties = _codes(actors) | _codes(recipients)
     place = event.location.country if event.location.basis == "sentence" else None
-    if len(parties) >= 3 or parties & load_ontology().multilateral_bodies:
-        return "multilateral"  # three sides, or "ASEAN foreign ministers met"
+    if len(parties) >= 3:
+        return "multilateral"
     if place and recipients and place in _codes(recipients) and place not in _codes(actors):
         return "visit"
+    if parties & load_ontology().multilateral_bodies:
+        return "multilateral"  # "ASEAN foreign ministers met"
     if place and len(parties) == 2 and place not in parties:
         return "third-party"
     return None

@@ -263,11 +263,26 @@ def _offers_absorb_content(kept: list[Candidate]) -> list[Candidate]:
     return [c for c in kept if c not in dropped]
 
 
+# "stop", "end": yielding only when what ends is force or its hold ("end its siege");
+# "stop provocations", "end the violence" ask for a change of behaviour.
+_ENDING_VERBS = frozenset({"stop", "end", "halt", "cease"})
+_HOSTILITIES = frozenset(
+    {"siege", "blockade", "offensive", "attack", "occupation", "war", "fighting", "hostility",
+     "assault", "bombardment", "shelling", "operation", "incursion", "invasion", "strike"}
+)  # fmt: skip
+
+
 def _asked_for(request: Token, cues: Cues) -> str | None:
     """The mode of a request from what it asks: "demanded that troops leave" → yield."""
     for clause in request.children:
-        if clause.dep_ in {"xcomp", "ccomp"} and clause.lemma_.lower() in cues.yield_verbs:
-            return "yield"
+        lemma = clause.lemma_.lower()
+        if clause.dep_ not in {"xcomp", "ccomp"} or lemma not in cues.yield_verbs:
+            continue
+        if lemma in _ENDING_VERBS and not any(
+            o.lemma_.lower() in _HOSTILITIES for o in direct_objects(clause)
+        ):
+            return "change"
+        return "yield"
     return None
 
 

@@ -422,6 +422,12 @@ class ActorResolver:
     def _person(self, span: Span, sentence: int) -> Resolution | None:
         name_span = _person_in(span, self.kb)
         if name_span is None:
+            head = span.root
+            if head.pos_ == "PROPN" and not self.kb.lookup(head.text):
+                # "Wang is due to meet …" after "Wang Yi", tagged ORG by the small model
+                referent = self.discourse.person_named(head.text, span.start_char)
+                if referent is not None:
+                    return self._from_referent(span, sentence, referent, "coref.name.v1")
             return None
         name = name_span.text
         if any(e.kind != "person" for e in self.kb.lookup(name)):
