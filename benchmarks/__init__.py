@@ -1,0 +1,1 @@
+"""eventwire's benchmark suite: ``python -m benchmarks`` (``make bench``); see README.md."""

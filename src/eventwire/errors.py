@@ -36,6 +36,11 @@ class GoldFileError(EventwireError):
     """A gold file cannot be read or does not follow eventwire-gold/1."""
 
 
+class RunnerError(EventwireError):
+    """Parallel or distributed processing failed: a worker process died, Ray is missing
+    or failed, or a shard directory cannot be written or loaded."""
+
+
 class FetchError(InputRejected):
     """A URL could not be fetched; ``source`` is the URL the caller asked for.
 

@@ -3,13 +3,16 @@
     ingest ──► extract ──► nlp ──► events ──► resolve ──► claims/finalize ──► (store, cluster)
 
 Each stage is one package with one entry function; this module only wires them.
-Errors in one input become an ``InputError`` and the run goes on.
+Errors in one input become an ``InputError`` and the run goes on. ``ingest`` takes
+any :class:`Processor`: a :class:`Pipeline` in this process, or a pool of worker
+processes (:mod:`eventwire.runner`) that runs the same ``process`` in each.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -39,6 +42,22 @@ class Pipeline:
     lexicon: Lexicon
     kb: KnowledgeBase
     gazetteer: Gazetteer
+
+    def process(
+        self, documents: Iterable[RawDocument | InputError]
+    ) -> Iterator[Result | InputError]:
+        return process(documents, self)
+
+
+class Processor(Protocol):
+    """Documents → results in input order: a Pipeline, or a pool of worker processes."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def process(
+        self, documents: Iterable[RawDocument | InputError]
+    ) -> Iterator[Result | InputError]: ...
 
 
 def build_pipeline(settings: Settings) -> Pipeline:
@@ -107,7 +126,7 @@ class IngestSummary:
 
 def ingest(
     documents: Iterable[RawDocument | InputError],
-    pipeline: Pipeline,
+    pipeline: Processor,
     store: Store,
     on_error: Callable[[InputError], None],
     on_article: Callable[[Result | None], None] = lambda _: None,
@@ -129,7 +148,7 @@ def ingest(
                 continue
             yield document
 
-    for item in process(new_only(), pipeline):
+    for item in pipeline.process(new_only()):
         if isinstance(item, InputError):
             summary.failed += 1
             on_error(item)

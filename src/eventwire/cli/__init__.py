@@ -13,6 +13,7 @@ import logging
 from eventwire.cli import (  # noqa: F401  (register commands)
     core,
     export_commands,
+    load_commands,
     serve_commands,
     store_commands,
     watch_commands,

@@ -172,18 +172,26 @@ def _ingest(
     published: str | None,
     urls: list[str] | None = None,
     allow_host: list[str] | None = None,
+    workers: int | None = None,
 ) -> tuple[int, object]:
     from eventwire.ingest import read_sources
+    from eventwire.pipeline import Processor
     from eventwire.pipeline import ingest as run_ingest
     from eventwire.store import open_store
 
-    settings = settings_or_exit(db_url=db)
+    settings = settings_or_exit(db_url=db, workers=workers)
     fetcher = _fetcher(settings, allow_host)
     try:
         store = open_store(settings.db_url)
     except EventwireError as exc:
         raise fail(str(exc)) from None
-    pipeline = pipeline_or_exit(settings)
+    processor: Processor
+    if settings.workers > 1:  # the model is loaded by each worker, not here
+        from eventwire.runner.pool import WorkerPool
+
+        processor = pool = WorkerPool(settings, settings.workers)
+    else:
+        processor = pipeline_or_exit(settings)
     read = read_sources(
         sources, max_bytes=settings.max_bytes, fetcher=fetcher, url_lists=urls or ()
     )
@@ -199,8 +207,47 @@ def _ingest(
             progress.advance(task)
             report(error)
 
-        summary = run_ingest(documents, pipeline, store, on_error=failed, on_article=advance)
+        try:
+            summary = run_ingest(documents, processor, store, on_error=failed, on_article=advance)
+        finally:
+            if settings.workers > 1:
+                pool.close()
     return summary.failed, summary
+
+
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+def _ingest_ray(
+    sources: list[str],
+    urls: list[str] | None,
+    output_dir: Path | None,
+    workers: int | None,
+    published: str | None,
+) -> None:
+    from eventwire.runner.ray_data import run_ray
+
+    if urls:
+        raise fail("--engine ray reads files only; --urls needs the local engine")
+    if output_dir is None:
+        raise fail("--engine ray writes Parquet shards: give --output-dir DIR")
+    settings = settings_or_exit(workers=workers)
+    try:
+        run = run_ray(sources, output_dir, settings, workers=workers, published=published)
+    except EventwireError as exc:
+        raise fail(str(exc)) from None
+    for error in run.errors:
+        report(error)
+    err.print(
+        f"wrote {run.articles} articles ({run.events} events) in {run.shards} shards to "
+        f"{run.output_dir}, {len(run.errors)} failed; import them with "
+        f"`eventwire load {run.output_dir}`",
+        highlight=False,
+        markup=False,
+    )
+    raise typer.Exit(1 if run.errors else 0)
 
 
 @app.command()
@@ -210,11 +257,38 @@ def ingest(
     published: PublishedOption = None,
     urls: UrlsOption = None,
     allow_host: AllowHostOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            help="Processes that extract, parse and code articles, each with its own "
+            "spaCy model (default: the workers setting, 1). With --engine ray: actors "
+            "(default: one per CPU of the Ray cluster).",
+        ),
+    ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="local: this machine, into --db. ray: Ray Data (the ray extra), "
+            "writing Parquet shards to --output-dir for `eventwire load`.",
+        ),
+    ] = Engine.local,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option("--output-dir", help="With --engine ray: an empty directory for the shards."),
+    ] = None,
 ) -> None:
     """Extract events from every input and store them (idempotent: stored content is skipped)."""
     if not sources and not urls:
         raise fail("give at least one source, or --urls FILE")
-    failed, summary = _ingest(sources or [], db, check_date(published), urls, allow_host)
+    if engine is Engine.ray:
+        _ingest_ray(sources or [], urls, output_dir, workers, check_date(published))
+    if output_dir is not None:
+        raise fail("--output-dir is for --engine ray")
+    failed, summary = _ingest(sources or [], db, check_date(published), urls, allow_host, workers)
     err.print(
         f"stored {summary.stored} articles ({summary.events} events), "  # type: ignore[attr-defined]
         f"{summary.unchanged} unchanged, {summary.failed} failed"  # type: ignore[attr-defined]

@@ -1,5 +1,5 @@
-"""ingest: sources (files, directories, globs, stdin, JSONL, feeds, WARC/ARC archives,
-URLs) → ``RawDocument``.
+"""ingest: sources (files, directories, globs, stdin, JSONL, Parquet, feeds, WARC/ARC
+archives, URLs) → ``RawDocument``.
 
 Entry point: :func:`read_sources`. It yields documents and, for inputs that cannot
 be read, :class:`~eventwire.model.InputError` values, so one bad input never stops
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from eventwire.errors import InputRejected
 from eventwire.ingest.decode import content_hash, decode_bytes, looks_like_html
 from eventwire.ingest.feeds import looks_like_feed, read_feed
+from eventwire.ingest.parquet import read_parquet_records
 from eventwire.ingest.records import read_records
 from eventwire.ingest.urls import is_url, read_url_list
 from eventwire.ingest.warc import ARCHIVE_SUFFIXES, is_archive, read_archive
@@ -29,11 +30,11 @@ from eventwire.model import DocKind, InputError, RawDocument
 if TYPE_CHECKING:
     from eventwire.net import Fetcher
 
-__all__ = ["INPUT_SUFFIXES", "read_sources"]
+__all__ = ["INPUT_SUFFIXES", "input_paths", "read_sources"]
 
 # Files picked up when a directory is given; anything else there is skipped silently.
 INPUT_SUFFIXES = frozenset(
-    {".html", ".htm", ".xhtml", ".txt", ".text", ".jsonl", ".rss", ".atom", ".xml"}
+    {".html", ".htm", ".xhtml", ".txt", ".text", ".jsonl", ".parquet", ".rss", ".atom", ".xml"}
 )
 
 
@@ -92,6 +93,9 @@ def _read_file(path: str, max_bytes: int) -> Iterator[RawDocument | InputError]:
         except OSError as exc:
             raise InputRejected(path, f"cannot read ({exc.strerror or exc})") from None
         return
+    if Path(path).suffix.lower() == ".parquet":
+        yield from read_parquet_records(path, max_bytes)
+        return
     if Path(path).suffix.lower() == ".jsonl":
         try:
             with open(path, "rb") as stream:
@@ -130,6 +134,13 @@ def _expand(source: str) -> Iterator[str | InputError]:
         yield InputError(source, "no such file or directory")
         return
     yield source
+
+
+def input_paths(sources: Iterable[str]) -> Iterator[str | InputError]:
+    """The files that :func:`read_sources` reads for local ``sources``, in the same order
+    (for runners that hand whole files to other processes or machines)."""
+    for source in sources:
+        yield from _expand(source)
 
 
 def _read_paths(source: str, max_bytes: int) -> Iterator[RawDocument | InputError]:

@@ -18,6 +18,11 @@ def record_to_document(line: str, source: str) -> RawDocument:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputRejected(source, f"invalid JSON ({exc.msg} at column {exc.colno})") from None
+    return document_from_record(record, source)
+
+
+def document_from_record(record: object, source: str) -> RawDocument:
+    """One record (a JSONL line's object, a Parquet row, a caller's dict) to a document."""
     if not isinstance(record, dict):
         raise InputRejected(source, "a record must be a JSON object")
     text = record.get("text")

@@ -51,7 +51,7 @@ from eventwire.store.exporting import (
 )
 from eventwire.store.migrations import migrate
 from eventwire.store.queries import EventFilter, event_query
-from eventwire.store.reading import load_events, stream_events
+from eventwire.store.reading import chunks, load_events, stream_events
 from eventwire.store.rows import rows_of
 from eventwire.store.summaries import (
     ActorCount,
@@ -63,7 +63,7 @@ from eventwire.store.summaries import (
     trending_dyads,
 )
 
-__all__ = ["ClusterFilter", "EventFilter", "Store", "open_store"]
+__all__ = ["ArticleRows", "ClusterFilter", "EventFilter", "Store", "open_store"]
 
 _INSERT_ORDER = (
     "articles",
@@ -136,22 +136,43 @@ def _drop_indexes(connection: Connection) -> list[Index]:
     return dropped
 
 
-# One article's rows by table, with its content hash: what a bulk load writes.
-_Rows = tuple[str, dict[str, list[dict[str, Any]]]]
+# One article's rows by table (rows_of), with its content hash: what a bulk load writes.
+ArticleRows = tuple[str, dict[str, list[dict[str, Any]]]]
 
 
-def _load(connection: Connection, results: Sequence[_Rows]) -> int:
-    """Insert the rows of articles whose content is not stored yet; returns how many."""
+def _load(connection: Connection, results: Sequence[ArticleRows]) -> int:
+    """Insert the rows of articles whose content is not stored yet; returns how many.
+
+    The outcome is that of ``Store.add`` called on each article in turn: content
+    already stored (before, or earlier in ``results``) is skipped, and an article
+    whose id is stored with other content replaces it.
+    """
     if not results:
         return 0
     articles = schema.articles
-    hashes = [content for content, _ in results]
-    known = set(
-        connection.execute(
-            select(articles.c.content_hash).where(articles.c.content_hash.in_(hashes))
-        ).scalars()
-    )
-    fresh = {content: rows for content, rows in results if content not in known}
+    hashes = sorted({content for content, _ in results})
+    ids = sorted({rows["articles"][0]["id"] for _, rows in results})
+    by_content: dict[str, str] = {}  # content hash → id, of what is (to be) stored
+    by_id: dict[str, str] = {}  # id → content hash
+    for column, keys in ((articles.c.content_hash, hashes), (articles.c.id, ids)):
+        for chunk in chunks(keys):
+            query = select(articles.c.id, articles.c.content_hash).where(column.in_(chunk))
+            for article_id, content in connection.execute(query):
+                by_content[content] = article_id
+                by_id[article_id] = content
+    stored_before = set(by_id)
+    fresh: dict[str, dict[str, list[dict[str, Any]]]] = {}  # id → rows, in storing order
+    for content, rows in results:
+        article_id = rows["articles"][0]["id"]
+        if content in by_content:
+            continue
+        if article_id in by_id:  # same id, new content: the new version replaces the old
+            del by_content[by_id[article_id]]
+            fresh.pop(article_id, None)
+        fresh[article_id] = rows
+        by_content[content], by_id[article_id] = article_id, content
+    for article_id in sorted(stored_before & set(fresh)):
+        Store._remove_article(connection, article_id)
     tables: dict[str, list[dict[str, Any]]] = {t: [] for t in _INSERT_ORDER}
     for rows in fresh.values():
         for table, items in rows.items():
@@ -258,8 +279,14 @@ class Store:
         connection.execute(delete(schema.articles).where(schema.articles.c.id == article_id))
 
     def add_many(self, results: Iterable[Result], batch: int = 5000) -> int:
-        """Bulk load: one transaction per ``batch`` articles; content already stored is
-        skipped, and articles stored under the same id are not replaced (``add`` does).
+        """Bulk load: :meth:`load_rows` of each result's rows."""
+        return self.load_rows(((r.article.content_hash, rows_of(r)) for r in results), batch)
+
+    def load_rows(self, articles: Iterable[ArticleRows], batch: int = 5000) -> int:
+        """Bulk load articles given as their rows: one transaction per ``batch`` articles,
+        with the outcome of :meth:`add` on each in turn (content already stored is
+        skipped; an article stored under the same id with other content is replaced).
+        Returns how many articles were stored.
 
         Secondary indexes are dropped for the load and built again at the end, which
         is much faster than updating them row by row; if the load is killed, the next
@@ -268,9 +295,9 @@ class Store:
         with self.transaction("drop indexes for a bulk load") as connection:
             dropped = _drop_indexes(connection)
         stored = 0
-        pending: list[_Rows] = []
-        for result in results:
-            pending.append((result.article.content_hash, rows_of(result)))
+        pending: list[ArticleRows] = []
+        for item in articles:
+            pending.append(item)
             if len(pending) >= batch:
                 stored += self._load(pending)
                 pending = []
@@ -280,7 +307,7 @@ class Store:
                 index.create(connection)
         return stored
 
-    def _load(self, results: Sequence[_Rows]) -> int:
+    def _load(self, results: Sequence[ArticleRows]) -> int:
         with self.transaction("bulk-load articles") as connection:
             if connection.dialect.name == "sqlite":
                 # A larger page cache for this connection: index pages stay in memory.
