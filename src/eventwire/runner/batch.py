@@ -30,7 +30,7 @@ from eventwire.errors import InputRejected
 from eventwire.ingest.records import document_from_record
 from eventwire.model import InputError, RawDocument, Result
 from eventwire.pipeline import Pipeline, build_pipeline, process
-from eventwire.store.rows import rows_of
+from eventwire.store.rows import ROW_TABLES, rows_of
 
 __all__ = [
     "ROW_TABLES",
@@ -41,16 +41,6 @@ __all__ = [
     "result_rows",
 ]
 
-# The tables whose rows one article writes (Store.add), in insertion order.
-ROW_TABLES = (
-    "articles",
-    "sentences",
-    "events",
-    "event_actors",
-    "event_links",
-    "mentions",
-    "places",
-)
 _DOCUMENT_FIELDS = tuple(f.name for f in fields(RawDocument))
 _KINDS = frozenset({"html", "text", "record"})
 

@@ -52,7 +52,7 @@ from eventwire.store.exporting import (
 from eventwire.store.migrations import migrate
 from eventwire.store.queries import EventFilter, event_query
 from eventwire.store.reading import chunks, load_events, stream_events
-from eventwire.store.rows import rows_of
+from eventwire.store.rows import ROW_TABLES, rows_of
 from eventwire.store.summaries import (
     ActorCount,
     ActorSummary,
@@ -64,16 +64,6 @@ from eventwire.store.summaries import (
 )
 
 __all__ = ["ArticleRows", "ClusterFilter", "EventFilter", "Store", "open_store"]
-
-_INSERT_ORDER = (
-    "articles",
-    "sentences",
-    "events",
-    "event_actors",
-    "event_links",
-    "mentions",
-    "places",
-)
 
 
 def _sqlite_connect(connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -173,11 +163,11 @@ def _load(connection: Connection, results: Sequence[ArticleRows]) -> int:
         by_content[content], by_id[article_id] = article_id, content
     for article_id in sorted(stored_before & set(fresh)):
         Store._remove_article(connection, article_id)
-    tables: dict[str, list[dict[str, Any]]] = {t: [] for t in _INSERT_ORDER}
+    tables: dict[str, list[dict[str, Any]]] = {t: [] for t in ROW_TABLES}
     for rows in fresh.values():
         for table, items in rows.items():
             tables[table].extend(items)
-    for table in _INSERT_ORDER:
+    for table in ROW_TABLES:
         bulk_insert(connection, schema.metadata.tables[table], tables[table])
     apply_corrections(connection, [r["id"] for r in tables["events"]])
     return len(fresh)
@@ -256,7 +246,7 @@ class Store:
         if existing is not None:  # same id, new content: the new version replaces it
             self._remove_article(connection, existing.id)
         rows = rows_of(result)
-        for table in _INSERT_ORDER:
+        for table in ROW_TABLES:
             if rows[table]:
                 connection.execute(schema.metadata.tables[table].insert(), rows[table])
         apply_corrections(connection, [e.id for e in result.events])

@@ -12,6 +12,18 @@ from eventwire.model import Actor, Article, Event, EventDate, Place, Result, Sen
 ROLES = ("actor", "recipient", "attributed_to", "denied_by")
 
 
+# The tables whose rows one article writes (Store.add), in insertion order.
+ROW_TABLES = (
+    "articles",
+    "sentences",
+    "events",
+    "event_actors",
+    "event_links",
+    "mentions",
+    "places",
+)
+
+
 def article_row(article: Article) -> dict[str, Any]:
     return {
         "id": article.id,
