@@ -18,7 +18,13 @@ from sqlalchemy import Connection, func, or_, select
 
 from eventwire.model import Cluster, Event, Sentence
 from eventwire.store.clusters import ClusterFilter, cluster_query, load_clusters, outlet
-from eventwire.store.queries import EventFilter, event_conditions, event_query
+from eventwire.store.queries import (
+    DENSE,
+    EventFilter,
+    dense_roles,
+    event_conditions,
+    event_query,
+)
 from eventwire.store.reading import chunks, load_events
 from eventwire.store.schema import articles, clusters, event_actors, events, sentences
 from eventwire.store.schema import event_links as links
@@ -30,7 +36,7 @@ def events_page(
 ) -> list[Event]:
     """``where.limit`` events after skipping ``offset``, by date (newest first unless
     ``ascending``), ties in text order."""
-    query = event_query(where, connection.dialect.name)
+    query = event_query(where, connection.dialect.name, dense_roles(connection, where))
     if ascending:
         query = query.order_by(None).order_by(
             events.c.date_value.asc().nulls_last(),
@@ -46,6 +52,21 @@ def clusters_page(
     connection: Connection, where: ClusterFilter, offset: int = 0, ascending: bool = False
 ) -> list[Cluster]:
     query = cluster_query(where)
+    for code in (where.actor, where.recipient):
+        if code:
+            # Codes are matched in the clusters' code lists, which no index answers: for
+            # an actor in few events, read first the clusters of its events (a cluster's
+            # codes are those of its earliest report), then match only those.
+            involved = select(event_actors.c.event_id).where(
+                event_actors.c.code == code.upper(),
+                event_actors.c.role.in_(("actor", "recipient")),
+            )
+            some = select(func.count()).select_from(involved.limit(DENSE).subquery())
+            if connection.execute(some).scalar_one() < DENSE:
+                query = query.where(
+                    clusters.c.id.in_(select(events.c.cluster_id).where(events.c.id.in_(involved)))
+                )
+                break
     if ascending:
         query = query.order_by(None).order_by(
             clusters.c.date_first.asc().nulls_last(), clusters.c.n_sources.desc(), clusters.c.id

@@ -94,6 +94,24 @@ def _watch(connection: Connection) -> None:
         table.create(connection)
 
 
+def _browsing_indexes(connection: Connection) -> None:
+    # IF NOT EXISTS: 0005 creates event_links from its current definition, which has
+    # this index, when it runs on the same database before this one.
+    connection.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_event_links_code_date ON event_links "
+            "(code, role, date_value, type, mode, first, anchor)"
+        )
+    )
+    connection.execute(
+        text("CREATE INDEX ix_events_located_date ON events (date_value) WHERE lat IS NOT NULL")
+    )
+    connection.execute(text("DROP INDEX ix_articles_published"))
+    connection.execute(
+        text("CREATE INDEX ix_articles_published_title ON articles (published, title)")
+    )
+
+
 # Append only; never rename or reorder. Each function brings the previous schema
 # to the next one with portable DDL.
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
@@ -103,6 +121,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0004_corrections", _corrections),
     ("0005_query_tables", _query_tables),
     ("0006_watch", _watch),
+    ("0007_browsing_indexes", _browsing_indexes),
 )
 
 

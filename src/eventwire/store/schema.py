@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     func,
     literal_column,
+    text,
 )
 
 # Registers PostgreSQL's full-text functions (to_tsvector…) before func.to_tsvector is
@@ -58,7 +59,9 @@ articles = Table(
     Column("ingested_at", String(40), nullable=False),
     # A near-duplicate (syndicated or lightly edited copy) points to its original.
     Column("duplicate_of", String(200)),
-    Index("ix_articles_published", "published"),
+    # Migration 0007 (it replaced ix_articles_published): lists by publication date read
+    # the index, and a title search scans it instead of every article's row and text.
+    Index("ix_articles_published_title", "published", "title"),
     Index("ix_articles_duplicate_of", "duplicate_of"),
 )
 
@@ -138,6 +141,13 @@ events = Table(
     Index("ix_events_type_date", "type", "date_value"),
     Index("ix_events_date", "date_value"),
     Index("ix_events_status", "status"),
+    # Migration 0007. The newest located events (the map) without walking the others.
+    Index(
+        "ix_events_located_date",
+        "date_value",
+        sqlite_where=text("lat IS NOT NULL"),
+        postgresql_where=text("lat IS NOT NULL"),
+    ),
 )
 
 event_actors = Table(
@@ -195,6 +205,11 @@ event_links = Table(
         "event_id",
     ),
     Index("ix_event_links_event", "event_id"),
+    # Migration 0007. An actor's links by role and day: actor summaries group them in
+    # this order, so the groups stream off the index instead of being sorted.
+    Index(
+        "ix_event_links_code_date", "code", "role", "date_value", "type", "mode", "first", "anchor"
+    ),
 )
 
 mentions = Table(

@@ -91,14 +91,14 @@ def article_detail(
     article = store.article(article_id)
     if article is None:
         return None
-    where = EventFilter(article_id=article_id, limit=None, include_rejected=include_rejected)
-    events = sorted(store.events(where), key=lambda e: (e.trigger.start, e.id))
+    # Every event once (rejected ones too, to count them), and no second connection
+    # while one is held: under load, nested ones exhaust the pool.
+    everything = store.events(EventFilter(article_id=article_id, limit=None, include_rejected=True))
+    shown = [e for e in everything if include_rejected or e.correction != "rejected"]
+    events = sorted(shown, key=lambda e: (e.trigger.start, e.id))
+    rejected = len(everything) - len(shown)
     with store.reading("read sentences") as connection:
         sentences = article_sentences(connection, article_id)
-        rejected = 0
-        if not include_rejected:
-            everything = EventFilter(article_id=article_id, limit=None, include_rejected=True)
-            rejected = len(store.events(everything)) - len(events)
     data = {
         "article": {k: v for k, v in article.items() if k != "content_hash"},
         "sentences": [asdict(s) for s in sentences],
@@ -205,8 +205,14 @@ def overview(state: WebState) -> dict[str, Any]:
 
 
 def map_places(state: WebState, where: EventFilter) -> list[dict[str, Any]]:
-    with state.store.reading("read located events") as connection:
-        return [asdict(p) for p in located_places(connection, where)]
+    """Located events by place; cached like the overview's aggregates (the newest
+    thousands of events change only when data arrives)."""
+
+    def compute() -> list[dict[str, Any]]:
+        with state.store.reading("read located events") as connection:
+            return [asdict(p) for p in located_places(connection, where)]
+
+    return state.cache.get(("map", where), compute)
 
 
 def search(state: WebState, q: str, limit: int) -> dict[str, Any]:
