@@ -16,6 +16,7 @@ from eventwire.events.frames import Frame, frame_of
 from eventwire.events.lexicon import Condition, Cues, Lexicon, TriggerSense
 from eventwire.events.syntax import (
     direct_objects,
+    entity_of,
     hyphenated_bounds,
     noun_phrase_bounds,
     prep_objects,
@@ -161,7 +162,7 @@ def _time_expression(predicate: Token, trigger: Token) -> EventDate:
 
 def _location(args: Arguments) -> Place:
     for head in args.place_heads:
-        ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+        ent = entity_of(head)
         if ent is not None and ent.label_ in PLACE_ENTS:
             start, end = hyphenated_bounds(head.doc, ent.start, ent.end)
         elif head.pos_ == "PROPN":

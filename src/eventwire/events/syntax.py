@@ -287,3 +287,25 @@ def pronoun_antecedent(pronoun: Token) -> list[Token]:
             if plural == (len(subjects) > 1 or subjects[0].tag_ in {"NNS", "NNPS"}):
                 return subjects
     return []
+
+
+# The entity each token is in, per Doc: ``doc.ents`` builds new Span objects on every
+# call, and resolution asks about many tokens of one Doc. A handful of Docs is kept
+# (with strong references, so an id is never reused while cached).
+_ENTITY_CACHE: dict[int, tuple[Doc, tuple[Span | None, ...]]] = {}
+_ENTITY_CACHE_SIZE = 8
+
+
+def entity_of(token: Token) -> Span | None:
+    """The named entity ``token`` is part of, if any."""
+    doc = token.doc
+    cached = _ENTITY_CACHE.get(id(doc))
+    if cached is None or cached[0] is not doc:
+        by_token: list[Span | None] = [None] * len(doc)
+        for ent in doc.ents:
+            for i in range(ent.start, ent.end):
+                by_token[i] = ent
+        if len(_ENTITY_CACHE) >= _ENTITY_CACHE_SIZE:
+            _ENTITY_CACHE.pop(next(iter(_ENTITY_CACHE)))
+        cached = _ENTITY_CACHE[id(doc)] = (doc, tuple(by_token))
+    return cached[1][token.i]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 from spacy.tokens import Span, Token
 
-from eventwire.events.syntax import conjuncts
+from eventwire.events.syntax import conjuncts, entity_of
 from eventwire.model import Actor
 from eventwire.resolve.discourse import PAIR_REACH, Discourse, Referent
 from eventwire.resolve.kb import Entry, KnowledgeBase, Person, RoleWord, fold
@@ -193,10 +193,8 @@ def _fuzzy_person(name: str, kb: KnowledgeBase) -> Person | None:
 
 
 def _entity_span(token: Token, labels: frozenset[str]) -> Span | None:
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end and ent.label_ in labels:
-            return ent
-    return None
+    ent = entity_of(token)
+    return ent if ent is not None and ent.label_ in labels else None
 
 
 def _name_chain(token: Token) -> Span:
