@@ -10,6 +10,7 @@ processes (:mod:`eventwire.runner`) that runs the same ``process`` in each.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -31,6 +32,8 @@ from eventwire.resolve import resolve_article
 from eventwire.resolve.kb import KnowledgeBase, load_knowledge_base
 from eventwire.resolve.places import Gazetteer, load_gazetteer
 from eventwire.store import Store
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,18 @@ def extract_all(
             yield InputError(exc.source, exc.reason)
 
 
+def _analysed(article: Article, doc: Doc, pipeline: Pipeline) -> Result | InputError:
+    """``analyse``, with a failure of ours on one article reported as that article's
+    error: the run (an ingest, a watch cycle) goes on with the next one."""
+    try:
+        return analyse(article, doc, pipeline)
+    except Exception as exc:  # any bug in a rule must not stop a run
+        _log.debug("event extraction failed on %s", article.source, exc_info=True)
+        return InputError(
+            article.source, f"internal error in event extraction ({type(exc).__name__}: {exc})"
+        )
+
+
 def process(
     documents: Iterable[RawDocument | InputError], pipeline: Pipeline
 ) -> Iterator[Result | InputError]:
@@ -105,7 +120,7 @@ def process(
                 yield item
                 continue
             article, doc = next(parsed)
-            yield analyse(article, doc, pipeline)
+            yield _analysed(article, doc, pipeline)
         pending.clear()
 
     for item in extract_all(documents, pipeline.settings):
