@@ -161,6 +161,25 @@ def recipient_heads(trigger: Token, sense: TriggerSense, is_verb: bool) -> list[
     return []
 
 
+_CLAIMING = frozenset({"claim", "accept", "take", "admit", "acknowledge"})
+
+
+def claims_responsibility(verb: Token) -> bool:
+    """ "claimed responsibility for", "took credit for"."""
+    return verb.lemma_.lower() in _CLAIMING and any(
+        o.lemma_.lower() in {"responsibility", "credit"} for o in direct_objects(verb)
+    )
+
+
+def _claimed_by(noun: Token) -> Token | None:
+    """The verb of "al-Shabaab claimed responsibility for the bombing": its subject did it."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "for" or prep.head.dep_ != "dobj":
+        return None
+    verb = prep.head.head
+    return verb if claims_responsibility(verb) else None
+
+
 def _nominal_actor(noun: Token, cues: Cues) -> tuple[list[Token], Token, bool]:
     """Actor of a noun trigger and the predicate that carries its status."""
     owners = _possessor(noun)
@@ -181,6 +200,9 @@ def _nominal_actor(noun: Token, cues: Cues) -> tuple[list[Token], Token, bool]:
     doers = [o for o in prep_objects(noun, frozenset({"of"})) if _is_doer(o)]
     if doers:
         return doers, noun, False  # "the deployment of North Korean troops"
+    claimant = _claimed_by(noun)
+    if claimant is not None:
+        return own_subjects(claimant) or inherited_subjects(claimant), claimant, True
     between = prep_objects(noun, frozenset({"between", "among"}))
     if len(between) >= 2 and not (supported and head.lemma_.lower() in _THIRD_PARTY_VERBS):
         return between, noun, False

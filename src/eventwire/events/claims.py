@@ -139,6 +139,43 @@ def _link_answers(current: list[Event]) -> list[Event]:
     return current
 
 
+_DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their"})
+_EVENT_REACH = 3  # sentences back that "the bombing" may point
+
+
+def _refers_back(event: Event) -> bool:
+    """ "claimed responsibility for the bombing": a definite noun for an act already told."""
+    sentence = event.sentence
+    before = sentence.text[: event.trigger.start - sentence.start].split()
+    return bool(before) and before[-1].lower() in _DEFINITE
+
+
+def _link_event_references(current: list[Event]) -> list[Event]:
+    for index, event in enumerate(current):
+        if any(r.code for r in event.recipient) or not _refers_back(event):
+            continue
+        earlier = next(
+            (
+                e
+                for e in _earlier(current, event)
+                if e.type == event.type
+                and any(r.code for r in e.recipient)
+                and event.sentence.index - e.sentence.index <= _EVENT_REACH
+            ),
+            None,
+        )
+        if earlier is None:
+            continue
+        targets = tuple(r for r in earlier.recipient if r.code)
+        current[index] = replace(
+            event,
+            recipient=targets,
+            mode=event.mode or earlier.mode,
+            location=event.location if event.location.country else earlier.location,
+        )
+    return current
+
+
 def link_claims(events: tuple[Event, ...]) -> tuple[Event, ...]:
     """Denials and acceptances linked to the claims and offers they answer."""
     claim_words = load_lexicon().cues.denial_objects
@@ -159,6 +196,7 @@ def link_claims(events: tuple[Event, ...]) -> tuple[Event, ...]:
                     event, recipient=offer.actor, about=event.about or offer.id
                 )
     current = _link_answers(current)
+    current = _link_event_references(current)
     return tuple(current)
 
 

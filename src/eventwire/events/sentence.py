@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from eventwire.events.arguments import PLACE_ENTS, Arguments, arguments_of
+from eventwire.events.arguments import PLACE_ENTS, Arguments, arguments_of, claims_responsibility
 from eventwire.events.frames import Frame, frame_of
 from eventwire.events.lexicon import Condition, Cues, Lexicon, TriggerSense
 from eventwire.events.syntax import (
@@ -214,6 +214,11 @@ def sentence_candidates(sentence: Span, lexicon: Lexicon) -> list[Candidate]:
             # makes its noun a plan.
             frame.cues.add("planned")
             frame.framed_by.append(args.predicate)
+        if args.predicate.i != token.i and claims_responsibility(args.predicate):
+            # "al-Shabaab claimed responsibility for the bombing": the claimant's word
+            frame.cues.add("alleged")
+            frame.speakers.extend(args.actors)
+            frame.media_only = False
         if frame.speakers and args.actors and all(a.pos_ == "PRON" for a in args.actors):
             # "Hezbollah said it had fired rockets": the pronoun is the speaker.
             parties = [s for s in frame.speakers if s.pos_ != "PRON" or s.lower_ in _PERSONAL]
