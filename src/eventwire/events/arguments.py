@@ -127,11 +127,12 @@ def _across_border(head: Token) -> list[Token]:
 
 _PARTITIVE_WORDS = frozenset(
     {"thousand", "hundred", "dozen", "million", "some", "many", "most", "all", "several",
-     "part", "rest", "number", "group", "handful", "scores", "score"}
+     "part", "rest", "number", "group", "handful", "scores", "score", "any", "none", "each",
+     "few", "both", "either", "neither"}
 )  # fmt: skip
 
 
-def _partitive(head: Token) -> Token:
+def partitive(head: Token) -> Token:
     """ "thousands of Ethiopian troops", "dozens of protesters": the people counted."""
     if head.ent_type_ == "CARDINAL" or head.lemma_.lower() in _PARTITIVE_WORDS:
         counted = prep_objects(head, frozenset({"of"}))
@@ -145,8 +146,9 @@ def recipient_heads(trigger: Token, sense: TriggerSense, is_verb: bool) -> list[
         if slot.kind == "none":
             return []
         heads = [
-            _partitive(h)
-            for found in _slot_heads(trigger, slot, is_verb) for h in _across_border(found)
+            h
+            for found in _slot_heads(trigger, slot, is_verb) for h in
+            (partitive(b) for b in _across_border(found))
             if _is_party(h)
         ]  # fmt: skip
         if not heads and slot.kind == "prep" and is_verb:
@@ -355,7 +357,7 @@ def arguments_of(trigger: Token, sense: TriggerSense, cues: Cues) -> Arguments:
                 for p in prep_objects(obj, frozenset({"in", "of", "near"}))
                 if p.ent_type_ in PLACE_ENTS
             )
-    actors = [a for a in actors if a.pos_ in NOMINAL_POS | {"ADJ"} or a.ent_type_]
+    actors = [partitive(a) for a in actors if a.pos_ in NOMINAL_POS | {"ADJ"} or a.ent_type_]
     if len(actors) == 1 and actors[0].pos_ == "PRON":
         actors = pronoun_antecedent(actors[0]) or actors  # "the Kremlin denied that it …"
     no_recipient = any(slot.kind == "none" for slot in sense.recipient)

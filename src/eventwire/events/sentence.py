@@ -11,7 +11,13 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from eventwire.events.arguments import PLACE_ENTS, Arguments, arguments_of, claims_responsibility
+from eventwire.events.arguments import (
+    PLACE_ENTS,
+    Arguments,
+    arguments_of,
+    claims_responsibility,
+    partitive,
+)
 from eventwire.events.frames import Frame, frame_of
 from eventwire.events.lexicon import Condition, Cues, Lexicon, TriggerSense
 from eventwire.events.syntax import (
@@ -52,6 +58,7 @@ class Candidate:
 def _holds(condition: Condition, token: Token) -> bool:
     if condition.kind == "obj":
         objects = direct_objects(token) + prep_objects(token, frozenset({"to", "on"}))
+        objects += [partitive(o) for o in objects]  # "beating any of the traders"
         return any(o.lemma_.lower() in condition.lemmas for o in objects)
     if condition.kind == "pent":
         # "pent:from=ORG": the object of "from" is an organisation ("withdrew from the WHO")

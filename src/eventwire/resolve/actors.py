@@ -516,6 +516,8 @@ class ActorResolver:
         role_word, codes = _role_context(head, self.kb, self.discourse, sentence)
         if role_word is None:
             return None
+        if not codes:
+            codes = self._town_of(head)  # "Lahore police": the town's state
         position = span.start_char
         office = role_word.office
         if codes:
@@ -554,6 +556,19 @@ class ActorResolver:
         # event happens or the state the article is about (resolve_article).
         actor = _actor(span, name=None, code=None, sector=role_word.sector, rule="kb.role.v1")
         return Resolution((actor,), None)
+
+    def _town_of(self, head: Token) -> list[str]:
+        for modifier in head.lefts:
+            if modifier.dep_ not in {"compound", "amod"} or not modifier.text[:1].isupper():
+                continue
+            ent = _entity_span(modifier, frozenset({"GPE", "LOC"}))
+            if ent is None and not self._known_town(modifier.text):
+                continue  # an unknown capitalised word is no town ("Riot police")
+            name = ent.text if ent is not None else modifier.text
+            place = self.gazetteer.find(name, self.countries_in_view())
+            if place is not None and place.country:
+                return [place.country]
+        return []
 
     def _office_holder(
         self, span: Span, sentence: int, office: str, country: str
