@@ -7,6 +7,7 @@ codes. Dates and places keep their expressions; resolve turns them into values.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
@@ -150,12 +151,27 @@ def _actor_span(head: Token) -> Actor:
     return Actor(text=doc[start:end].text, start=first.idx, end=last.idx + len(last.text))
 
 
+_DURATION = re.compile(
+    r"^\S*\d+-(?:day|week|month|year|hour)s?$|^(?:\S+ )?(?:days|weeks|months|years|hours)$"
+)
+_NOT_WHEN_PREPS = frozenset({"since", "until", "for", "over", "throughout", "within"})
+
+
+def _not_when(ent: Span) -> bool:
+    """Dates that do not say when the event happened: a length ("a 34-day war", "for
+    two months") or a bound ("the first visit since 2017")."""
+    head = ent.root.head
+    return bool(_DURATION.match(ent.text)) or (
+        head.dep_ == "prep" and head.lower_ in _NOT_WHEN_PREPS and ent.root.dep_ == "pobj"
+    )
+
+
 def _time_expression(predicate: Token, trigger: Token) -> EventDate:
     """The DATE entity attached to the event's own clause, if any."""
     sentence = predicate.sent
     anchors = {predicate.i, trigger.i}
     for ent in sentence.ents:
-        if ent.label_ != "DATE":
+        if ent.label_ != "DATE" or _not_when(ent):
             continue
         root = ent.root
         path = [root, *root.ancestors]
