@@ -41,7 +41,7 @@ def mark(name):
 import eventwire.cli
 mark("import eventwire.cli (typer, rich, eventwire)")
 import eventwire.pipeline
-mark("import eventwire.pipeline (spaCy, trafilatura, SQLAlchemy)")
+mark("import eventwire.pipeline (spaCy)")
 from eventwire.config import load_settings
 from eventwire.nlp import load_pipeline
 settings = load_settings()

@@ -13,12 +13,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from eventwire.cluster import DuplicateIndex, update_clusters
 from eventwire.config import Settings
 from eventwire.errors import InputRejected
 from eventwire.events import find_events
@@ -31,7 +30,9 @@ from eventwire.nlp import load_pipeline, parse_articles
 from eventwire.resolve import resolve_article
 from eventwire.resolve.kb import KnowledgeBase, load_knowledge_base
 from eventwire.resolve.places import Gazetteer, load_gazetteer
-from eventwire.store import Store
+
+if TYPE_CHECKING:  # storing is imported by ingest: extracting alone needs no database
+    from eventwire.store import Store
 
 _log = logging.getLogger(__name__)
 
@@ -151,6 +152,8 @@ def ingest(
     Each stored article is clustered at once (so a killed run leaves at most one
     article unclustered, and the final update picks that up on the next run).
     """
+    from eventwire.cluster import DuplicateIndex, update_clusters
+
     summary = IngestSummary()
     window = pipeline.settings.cluster_window_days
     duplicates = DuplicateIndex()  # loaded from the store on first use, then kept for the run

@@ -24,10 +24,12 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from eventwire.errors import ConfigError
-from eventwire.store import EventFilter, Store
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when an export runs
+    from eventwire.store import EventFilter, Store
 
 __all__ = ["ExportFormat", "export"]
 
@@ -43,7 +45,7 @@ class ExportFormat(StrEnum):
     geojson = "geojson"
 
 
-TextWriter = Callable[[Store, EventFilter, IO[str]], int]
+TextWriter = Callable[["Store", "EventFilter", IO[str]], int]
 
 
 def _text_writers() -> dict[ExportFormat, TextWriter]:
@@ -73,6 +75,8 @@ def export(
     ``since`` (ISO date or time) keeps events stored or corrected since then, for
     incremental pulls. Returns the number of records written (edges for networks).
     """
+    from eventwire.store import EventFilter
+
     where = EventFilter(limit=None, changed_since=since, include_rejected=include_rejected)
     text = _text_writers()
     if fmt in text:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import lxml.etree
 import lxml.html
-import trafilatura
 
 from eventwire.errors import InputRejected
 from eventwire.extract.chrome import ChromePatterns, Line, classify_lines
@@ -86,6 +85,10 @@ def _fragment_parts(paragraphs: list[str]) -> HtmlParts:
 
 
 def split_html_page(html: str, source: str, patterns: ChromePatterns) -> HtmlParts:
+    # Imported on the first page: trafilatura (and courlan, htmldate) add a third of a
+    # second to every start, and text or records never need it.
+    import trafilatura
+
     tree = trafilatura.load_html(html) if _is_page(html) else None
     if tree is None:
         # A feed entry's bare fragment ("<p>…</p>" or plain text): no page to extract.

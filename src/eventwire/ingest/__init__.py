@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from eventwire.errors import InputRejected
+from eventwire.ingest.archives import ARCHIVE_SUFFIXES, is_archive
 from eventwire.ingest.decode import content_hash, decode_bytes, looks_like_html
 from eventwire.ingest.feeds import looks_like_feed, read_feed
 from eventwire.ingest.parquet import read_parquet_records
 from eventwire.ingest.records import read_records
 from eventwire.ingest.urls import is_url, read_url_list
-from eventwire.ingest.warc import ARCHIVE_SUFFIXES, is_archive, read_archive
 from eventwire.model import DocKind, InputError, RawDocument
 
 if TYPE_CHECKING:
@@ -88,6 +88,9 @@ def _read_jsonl(stream: BinaryIO, name: str, max_bytes: int) -> Iterator[RawDocu
 
 def _read_file(path: str, max_bytes: int) -> Iterator[RawDocument | InputError]:
     if is_archive(path):  # streamed record by record; max_bytes caps each record
+        # Imported here: warcio and the HTTP stack it reads headers with load slowly.
+        from eventwire.ingest.warc import read_archive
+
         try:
             yield from read_archive(path, max_bytes)
         except OSError as exc:

@@ -47,9 +47,8 @@ from eventwire.model import InputError, RawDocument
 from eventwire.net.body import BodyEncodingError, BodyTooLarge, decode_body
 from eventwire.net.fetcher import parse_content_type
 
-__all__ = ["ARCHIVE_SUFFIXES", "is_archive", "read_archive"]
+__all__ = ["read_archive"]
 
-ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _CHUNK = 1 << 18
 _STEP = 1 << 16
@@ -61,10 +60,6 @@ _ARC_LINE = re.compile(rb"^(?:https?|dns|ftp|filedesc):\S* \S+ \d{14} \S* \d+\r?
 # A WARC version line anywhere (junk before it may lack a newline); an ARC header
 # line only at the start of a line.
 _RECORD_START = re.compile(rb"WARC/1\.[01]\r?\n|\n((?:https?|dns|filedesc):\S* \S+ \d{14} )")
-
-
-def is_archive(path: str) -> bool:
-    return path.lower().endswith(ARCHIVE_SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)
