@@ -142,7 +142,7 @@ def bench_store(url: str, total: int) -> dict[str, Any]:
                 yield item
 
         started = time.perf_counter()
-        store.add_many(timed(), batch=2000)
+        store.add_many(timed(), batch=20000)
         figures["insert_s"] = round(time.perf_counter() - started - generating, 1)
         figures["generate_s"] = round(generating, 1)
         started = time.perf_counter()

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Index,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -82,7 +83,13 @@ def _sqlite_connect(connection: Any, _record: ConnectionPoolEntry) -> None:
 def _sqlite_begin(connection: Connection) -> None:
     # Writers take the write lock up front, so two writers wait for each other
     # (busy_timeout) instead of failing when a read turns into a write.
-    writing = connection.get_execution_options().get("eventwire_write", False)
+    options = connection.get_execution_options()
+    writing = options.get("eventwire_write", False)
+    # A bulk load writes rows that are consistent by construction (parents first, in
+    # the same transaction); checking each child's parent costs a lookup per row. The
+    # pragma is a no-op inside a transaction, so it is set before BEGIN, every time.
+    checks = "OFF" if options.get("eventwire_bulk", False) else "ON"
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={checks}")
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
@@ -145,9 +152,13 @@ def _load(connection: Connection, results: Sequence[ArticleRows]) -> int:
     by_content: dict[str, str] = {}  # content hash → id, of what is (to be) stored
     by_id: dict[str, str] = {}  # id → content hash
     for column, keys in ((articles.c.content_hash, hashes), (articles.c.id, ids)):
+        # One expanding parameter: building a bound literal per key costs more than
+        # the lookup itself when a load passes a million keys.
+        query = select(articles.c.id, articles.c.content_hash).where(
+            column.in_(bindparam("keys", expanding=True))
+        )
         for chunk in chunks(keys):
-            query = select(articles.c.id, articles.c.content_hash).where(column.in_(chunk))
-            for article_id, content in connection.execute(query):
+            for article_id, content in connection.execute(query, {"keys": list(chunk)}):
                 by_content[content] = article_id
                 by_id[article_id] = content
     stored_before = set(by_id)
@@ -181,6 +192,7 @@ class Store:
         self.url = url
         self.name = make_url(url).render_as_string(hide_password=True)
         self._writer = engine.execution_options(eventwire_write=True)
+        self._bulk_writer = engine.execution_options(eventwire_write=True, eventwire_bulk=True)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -247,8 +259,8 @@ class Store:
             self._remove_article(connection, existing.id)
         rows = rows_of(result)
         for table in ROW_TABLES:
-            if rows[table]:
-                connection.execute(schema.metadata.tables[table].insert(), rows[table])
+            # The driver's own bulk path: SQLAlchemy's executemany converts each value.
+            bulk_insert(connection, schema.metadata.tables[table], rows[table])
         apply_corrections(connection, [e.id for e in result.events])
         return True
 
@@ -298,7 +310,7 @@ class Store:
         return stored
 
     def _load(self, results: Sequence[ArticleRows]) -> int:
-        with self.transaction("bulk-load articles") as connection:
+        with self._failing("bulk-load articles"), self._bulk_writer.begin() as connection:
             if connection.dialect.name == "sqlite":
                 # A larger page cache for this connection: index pages stay in memory.
                 connection.exec_driver_sql("PRAGMA cache_size=-262144")
