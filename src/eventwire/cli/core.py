@@ -107,13 +107,15 @@ def extract(
 ) -> None:
     """Print the article and events of each input, without a database."""
     from eventwire.ingest import read_sources
+    from eventwire.ingest.urls import is_url
     from eventwire.output import event_table, result_dict
     from eventwire.pipeline import process
 
     published = check_date(published)
     settings = settings_or_exit()
     chosen = ["-"] if input_jsonl or not (sources or urls) else sources or []
-    fetcher = _fetcher(settings, allow_host)
+    # Only URLs need the fetcher (and the HTTP stack it loads, a tenth of a second).
+    fetcher = _fetcher(settings, allow_host) if urls or any(map(is_url, chosen)) else None
     pipeline = pipeline_or_exit(settings)
     failed = False
     collected = []
@@ -148,7 +150,8 @@ def extract(
                     title=f"{item.article.title or item.article.source}: {len(item.events)} events",
                 )
             )
-    fetcher.close()
+    if fetcher is not None:
+        fetcher.close()
     if output_format is ExtractFormat.json:
         print(json.dumps(collected, ensure_ascii=False, indent=2))
     raise typer.Exit(1 if failed else 0)

@@ -6,13 +6,16 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import defusedxml.ElementTree
-import feedparser
 
 from eventwire.errors import InputRejected
 from eventwire.ingest.decode import content_hash
 from eventwire.model import InputError, RawDocument
+
+if TYPE_CHECKING:
+    import feedparser
 
 _FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")
 # What may come before the root element: a byte-order mark, whitespace, the XML
@@ -73,6 +76,8 @@ def parse_feed(data: bytes, name: str, allow_empty: bool = False) -> list[FeedEn
         raise InputRejected(name, f"unsafe XML refused ({type(exc).__name__})") from None
     except defusedxml.ElementTree.ParseError as exc:
         raise InputRejected(name, f"malformed feed XML ({exc})") from None
+    import feedparser  # here: most inputs are not feeds, and it loads the HTTP stack
+
     parsed = feedparser.parse(data)
     if not parsed.entries and not (allow_empty and parsed.version):
         raise InputRejected(name, "feed has no entries")

@@ -6,8 +6,6 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urldefrag
 
-import courlan
-
 from eventwire.model import InputError
 
 # "scheme://": a URL, whatever the scheme; the fetcher refuses all but http and https
@@ -26,6 +24,8 @@ def normalize_url(url: str) -> str:
     removes tracking parameters (utm_*, fbclid…); the fragment is dropped too. A URL
     courlan cannot parse is returned unchanged.
     """
+    import courlan  # here: it loads urllib3 and a TLD list, which reading files never needs
+
     try:
         normalized = courlan.normalize_url(url.strip(), strict=False)
     except ValueError:
