@@ -38,7 +38,7 @@ from eventwire.extract import extract_article
 from eventwire.ingest import read_sources
 from eventwire.model import Article, InputError, RawDocument, Result
 from eventwire.nlp import parse_articles
-from eventwire.pipeline import Pipeline, ingest
+from eventwire.pipeline import CLUSTER_EVERY, Pipeline, ingest
 from eventwire.resolve import resolve_article
 from eventwire.store import Store, open_store
 
@@ -155,6 +155,7 @@ def _staged(articles: Sequence[Article], pipeline: Pipeline, store: Store, run: 
     clocks, size = run.clocks, pipeline.settings.batch_size
     window = pipeline.settings.cluster_window_days
     duplicates = DuplicateIndex()  # one per ingest call, as pipeline.ingest keeps it
+    stored_ids: list[str] = []
     for batch in _batches(articles, size):
         with clocks[NLP].running():
             parsed = list(parse_articles(pipeline.nlp, batch, size))
@@ -171,9 +172,12 @@ def _staged(articles: Sequence[Article], pipeline: Pipeline, store: Store, run: 
             with clocks[STORE].running():
                 stored = store.add(result)
             if stored:
+                stored_ids.append(article.id)
+            if len(stored_ids) >= CLUSTER_EVERY:  # as pipeline.ingest clusters
                 with clocks[CLUSTER].running():
-                    update = update_clusters(store, window, duplicates, [article.id])
+                    update = update_clusters(store, window, duplicates, stored_ids)
                 run.copies_staged += update.copies
+                stored_ids = []
             run.tally.sentences += len(sentences)
             run.tally.events += len(events)
         del parsed

@@ -36,6 +36,11 @@ if TYPE_CHECKING:  # storing is imported by ingest: extracting alone needs no da
 
 _log = logging.getLogger(__name__)
 
+# Stored articles clustered together. Each clustering pass has a fixed cost (a
+# transaction, the pending events, their stored neighbours); one pass per article
+# cost more than storing it. 32 is one parse batch.
+CLUSTER_EVERY = 32
+
 
 @dataclass(frozen=True, slots=True)
 class Pipeline:
@@ -149,8 +154,9 @@ def ingest(
 ) -> IngestSummary:
     """Process and store every document; content already stored is skipped before parsing.
 
-    Each stored article is clustered at once (so a killed run leaves at most one
-    article unclustered, and the final update picks that up on the next run).
+    Each article is stored at once, in its own transaction. Stored articles are
+    clustered every ``CLUSTER_EVERY`` articles and at the end: a killed run leaves at
+    most that many unclustered, and the final update of the next run picks them up.
     """
     from eventwire.cluster import DuplicateIndex, update_clusters
 
@@ -166,6 +172,7 @@ def ingest(
                 continue
             yield document
 
+    stored: list[str] = []
     for item in pipeline.process(new_only()):
         if isinstance(item, InputError):
             summary.failed += 1
@@ -174,8 +181,10 @@ def ingest(
         if store.add(item):
             summary.stored += 1
             summary.events += len(item.events)
-            stored = [item.article.id]
-            summary.copies += update_clusters(store, window, duplicates, stored).copies
+            stored.append(item.article.id)
+            if len(stored) >= CLUSTER_EVERY:
+                summary.copies += update_clusters(store, window, duplicates, stored).copies
+                stored = []
         else:
             summary.unchanged += 1
         on_article(item)
