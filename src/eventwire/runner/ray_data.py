@@ -267,6 +267,11 @@ def run_ray(
             # Reading is light: no CPU of its own, so it is not fused into the actors
             # and the documents of one large archive spread over all of them.
             num_cpus=0,
+            # But bounded: with no CPU to wait for, Ray would start a worker process
+            # per block at once, each importing eventwire and pyarrow while the actors
+            # load spaCy (on 2 CPUs that delayed the first batch by 15 s). One reader
+            # feeds about four actors (reading costs a tenth of processing).
+            compute=ray.data.TaskPoolStrategy(size=max(1, actors // 4)),
         )
         .map_batches(
             ProcessRecords,
