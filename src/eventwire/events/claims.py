@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from eventwire.events.lexicon import load_lexicon
+from eventwire.events.sentence import threat_mode
 from eventwire.model import Actor, Event
 
 _OFFER_WORDS = frozenset(
@@ -197,7 +198,62 @@ def link_claims(events: tuple[Event, ...]) -> tuple[Event, ...]:
                 )
     current = _link_answers(current)
     current = _link_event_references(current)
+    current = _threat_targets(current)
     return tuple(current)
+
+
+def _threatened(event: Event, threat: Event) -> bool:
+    """The act a threat announces: linked to it, or told after it in its sentence as
+    something that would happen."""
+    if event.about == threat.id:
+        return True
+    return (
+        event.sentence.index == threat.sentence.index
+        and event.trigger.start > threat.trigger.start
+        and event.status in {"conditional", "planned", "speculative"}
+    )
+
+
+def _threat_targets(current: list[Event]) -> list[Event]:
+    """ "warned that Iran would close the Strait": whoever would carry out the
+    threatened act is the threatener's side, not the threat's target; the target is
+    the act's own recipient, if it has one."""
+    for index, threat in enumerate(current):
+        if threat.type != "THREATEN" or not threat.recipient:
+            continue
+        contents = [e for e in current if _threatened(e, threat)]
+        doers = {(a.start, a.end) for e in contents for a in e.actor}
+        if not any((r.start, r.end) in doers for r in threat.recipient):
+            continue
+        kept = tuple(r for r in threat.recipient if (r.start, r.end) not in doers)
+        targets = tuple(r for e in contents for r in e.recipient if r.code)
+        mode = threat.mode or next(
+            (m for e in contents if (m := threat_mode(e.type, e.mode))), None
+        )
+        current[index] = replace(threat, recipient=kept or targets, mode=mode)
+    return current
+
+
+def _answer_accuser(current: list[Event], position: int) -> list[Event]:
+    """A denial with no earlier claim to match ("Beijing denies supplying weapons to
+    Russia") still answers whoever accused the denier earlier in the story."""
+    denial = current[position]
+    deniers = _codes(denial.actor)
+    if not deniers or any(a.code for a in denial.recipient):
+        return current
+    accusation = next(
+        (
+            e
+            for e in _earlier(current, denial)
+            if e.type == "ACCUSE" and _codes(e.recipient) & deniers and _codes(e.actor) - deniers
+        ),
+        None,
+    )
+    if accusation is None:
+        return current
+    accusers = tuple(a for a in accusation.actor if a.code and a.code not in deniers)
+    current[position] = replace(denial, recipient=accusers, about=denial.about or accusation.id)
+    return current
 
 
 def _link_denial(current: list[Event], position: int, claim_words: frozenset[str]) -> list[Event]:
@@ -232,7 +288,7 @@ def _link_denial(current: list[Event], position: int, claim_words: frozenset[str
             None,
         )
     if claim is None:
-        return current
+        return _answer_accuser(current, position)
     deniers = tuple(a for a in denial.actor if a.code)
     if claim.type == "ACCUSE":
         # "X accused Y of …; Y denied the accusation": the claim is what X alleged, if coded.

@@ -38,6 +38,8 @@ _THREAT_MODES = {
     ("SANCTION", None): "restrict",
     ("SANCTION", "convict"): "arrest",
     ("COERCE", "arrest"): "arrest",
+    ("COERCE", "deport"): "expel",
+    ("COERCE", "restrict"): "restrict",  # "would close the Strait", "shut the border"
     ("ASSAULT", None): "violence",
     ("MOBILIZE", None): "violence",
 }
@@ -352,9 +354,10 @@ def _has_parties(candidate: Candidate) -> bool:
     return bool(args.actors or args.recipients)
 
 
-def _threat_mode(content: Candidate) -> str | None:
-    return _THREAT_MODES.get((content.sense.type, content.mode)) or _THREAT_MODES.get(
-        (content.sense.type, None)
+def threat_mode(content_type: str, content_mode: str | None) -> str | None:
+    """A threat's mode from the act it threatens (restrict for sanctions…)."""
+    return _THREAT_MODES.get((content_type, content_mode)) or _THREAT_MODES.get(
+        (content_type, None)
     )
 
 
@@ -368,7 +371,7 @@ def link_about(candidates: list[Candidate]) -> None:
             continue
         governor.about = candidate.id
         if governor.sense.type == "THREATEN" and governor.mode is None:
-            governor.mode = _threat_mode(candidate)
+            governor.mode = threat_mode(candidate.sense.type, candidate.mode)
         if governor.sense.type in {"THREATEN", "AGREE"} and not governor.args.recipients:
             # "warned of sanctions on Russia": the threat is aimed where its content is;
             # "offered to mediate between Washington and Tehran": so is the offer.
