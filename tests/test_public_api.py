@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import eventwire
 
 
@@ -22,3 +25,32 @@ def test_no_unlisted_public_names() -> None:
 def test_errors_form_one_tree() -> None:
     for name in ("ConfigError", "DataFileError", "GoldFileError", "InputRejected", "StoreError"):
         assert issubclass(getattr(eventwire, name), eventwire.EventwireError)
+
+
+# Libraries only some inputs or commands need: extracting a text file loads none of
+# them, which keeps `eventwire extract` on a short text under the 3-second start-up
+# target (issue 8). Whoever adds a top-level import of one of them breaks this.
+_HEAVY_ON_DEMAND = (
+    "trafilatura",
+    "sqlalchemy",
+    "datasketch",
+    "warcio",  # (httpx is not listed: spaCy's own CLI imports it)
+    "feedparser",
+    "courlan",
+    "pyarrow",
+    "networkx",
+    "fastapi",
+)
+
+
+def test_extracting_text_loads_no_heavy_library_it_does_not_need() -> None:
+    probe = (
+        "import sys, eventwire.cli, eventwire.pipeline\n"
+        "from eventwire.ingest import read_sources\n"
+        "from eventwire.output import result_dict\n"
+        f"print(' '.join(m for m in {_HEAVY_ON_DEMAND!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == []
