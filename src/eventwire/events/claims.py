@@ -196,6 +196,10 @@ def link_claims(events: tuple[Event, ...]) -> tuple[Event, ...]:
                 current[position] = replace(
                     event, recipient=offer.actor, about=event.about or offer.id
                 )
+            elif parties := _other_party(current, event):
+                # "Hezbollah rejected the proposal": the offer was told, not coded as an
+                # event; it came from the party the story last had acting.
+                current[position] = replace(event, recipient=parties)
     current = _link_answers(current)
     current = _link_event_references(current)
     current = _threat_targets(current)
@@ -234,9 +238,26 @@ def _threat_targets(current: list[Event]) -> list[Event]:
     return current
 
 
-def _answer_accuser(current: list[Event], position: int) -> list[Event]:
+_PARTY_REACH = 2  # sentences back where the other side of an answer may have acted
+
+
+def _other_party(current: list[Event], event: Event) -> tuple[Actor, ...]:
+    """The coded actors of the nearest earlier event by another party."""
+    own = _codes(event.actor)
+    for earlier in _earlier(current, event):
+        if event.sentence.index - earlier.sentence.index > _PARTY_REACH:
+            break
+        parties = tuple(a for a in earlier.actor if a.code and a.code not in own)
+        if parties:
+            return parties
+    return ()
+
+
+def _answer_accuser(current: list[Event], position: int, names_claim: bool) -> list[Event]:
     """A denial with no earlier claim to match ("Beijing denies supplying weapons to
-    Russia") still answers whoever accused the denier earlier in the story."""
+    Russia") still answers whoever accused the denier earlier in the story; one that
+    names a claim ("dismissed the charge") with no accusation coded, whoever acted
+    last before it."""
     denial = current[position]
     deniers = _codes(denial.actor)
     if not deniers or any(a.code for a in denial.recipient):
@@ -249,10 +270,11 @@ def _answer_accuser(current: list[Event], position: int) -> list[Event]:
         ),
         None,
     )
-    if accusation is None:
-        return current
-    accusers = tuple(a for a in accusation.actor if a.code and a.code not in deniers)
-    current[position] = replace(denial, recipient=accusers, about=denial.about or accusation.id)
+    if accusation is not None:
+        accusers = tuple(a for a in accusation.actor if a.code and a.code not in deniers)
+        current[position] = replace(denial, recipient=accusers, about=denial.about or accusation.id)
+    elif names_claim and (parties := _other_party(current, denial)):
+        current[position] = replace(denial, recipient=parties)
     return current
 
 
@@ -288,7 +310,7 @@ def _link_denial(current: list[Event], position: int, claim_words: frozenset[str
             None,
         )
     if claim is None:
-        return _answer_accuser(current, position)
+        return _answer_accuser(current, position, _refers_to_claim(denial, claim_words))
     deniers = tuple(a for a in denial.actor if a.code)
     if claim.type == "ACCUSE":
         # "X accused Y of …; Y denied the accusation": the claim is what X alleged, if coded.
