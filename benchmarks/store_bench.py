@@ -259,6 +259,7 @@ def main() -> None:
         help="PostgreSQL server URL (default: EVENTWIRE_TEST_PG_URL)",
     )
     parser.add_argument("--skip-syndication", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL figures only")
     args = parser.parse_args()
     jobs = []
     if args.events:
@@ -267,7 +268,7 @@ def main() -> None:
         jobs.append(("syndication_", bench_syndication))
     report: dict[str, Any] = {"machine": platform.platform(), "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as folder:
-        for prefix, job in jobs:
+        for prefix, job in [] if args.skip_sqlite else jobs:
             report[f"{prefix}sqlite"] = job(f"sqlite:///{folder}/{prefix}bench.db")
     for prefix, job in jobs if args.pg else []:
         url, drop = _postgres_database(args.pg)

@@ -98,8 +98,10 @@ def _cluster_pending(connection: Connection, window: int) -> tuple[int, int]:
     replaced: list[str | None] = [r["cluster_id"] for r in rejected]
     for key, new in by_key.items():
         block = new if everything or key.startswith("~") else new + _stored(connection, new, window)
-        replaced.extend(r.old_cluster for r in block)
-        groups.extend(sweep(block, window))
+        swept = sweep(block, window)
+        same = _unchanged(block, swept, {r.event_id for r in new})
+        replaced.extend(r.old_cluster for r in block if r.old_cluster not in same)
+        groups.extend(g for g in swept if g[0].old_cluster not in same)
     facts = article_facts(connection, {r.article_id for g in groups for r in g})
     rows = [cluster_row(g, facts) for g in groups]
     assignments: list[tuple[str, str | None, str]] = [
@@ -109,6 +111,32 @@ def _cluster_pending(connection: Connection, window: int) -> tuple[int, int]:
         assignments.extend((r.event_id, row["id"], r.key) for r in group)
     write_clusters(connection, rows, assignments, replaced)
     return len(assignments) - len(rejected), len(rows)
+
+
+def _unchanged(
+    block: Sequence[Report], groups: Sequence[Sequence[Report]], pending: set[str]
+) -> set[str]:
+    """Stored clusters that the sweep rebuilt with exactly the same members: nothing of
+    them changes, so they are not written again. Without this, every pass rewrote every
+    cluster of a busy block (one dyad's talks all week), and ingest slowed down as the
+    database grew. A pending report (new, or released from a dropped cluster that it
+    still names) always means a write."""
+    before: dict[str, set[str]] = defaultdict(set)
+    for report in block:
+        if report.old_cluster:
+            before[report.old_cluster].add(report.event_id)
+    same = set()
+    for group in groups:
+        if any(r.event_id in pending for r in group):
+            continue
+        old = {r.old_cluster for r in group}
+        if (
+            len(old) == 1
+            and (cluster := old.pop())
+            and before[cluster] == {r.event_id for r in group}
+        ):
+            same.add(cluster)
+    return same
 
 
 def _stored(connection: Connection, new: Sequence[Report], window: int) -> list[Report]:
