@@ -88,7 +88,7 @@ def _meta(options: argparse.Namespace, batch_size: int, nlp_meta: dict[str, Any]
         "cpus": os.cpu_count(),
         "platform": platform.platform(),
         "eventwire": eventwire.__version__,
-        "spacy": spacy.__version__,
+        "spacy": spacy.about.__version__,
         "model": "{}_{} {}".format(
             nlp_meta.get("lang", "?"), nlp_meta.get("name", "?"), nlp_meta.get("version", "?")
         ),

@@ -261,7 +261,7 @@ def main() -> None:
     parser.add_argument("--skip-syndication", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL figures only")
     args = parser.parse_args()
-    jobs = []
+    jobs: list[tuple[str, Callable[[str], dict[str, Any]]]] = []
     if args.events:
         jobs.append(("", lambda url: bench_store(url, args.events)))
     if not args.skip_syndication:
