@@ -12,14 +12,19 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from datasketch import MinHashLSH
+from sqlalchemy import delete, select, text
 
 from eventwire.cluster import DuplicateIndex, update_clusters
+from eventwire.cluster.duplicates import LSH_THRESHOLD, NUM_PERM
 from eventwire.cluster.reports import Report
 from eventwire.cluster.sweep import sweep
 from eventwire.ingest.decode import content_hash
 from eventwire.model import RawDocument, Result
 from eventwire.pipeline import Pipeline, ingest
 from eventwire.store import ClusterFilter, EventFilter, Store, open_store
+from eventwire.store.bands import BANDS, ROWS
+from eventwire.store.schema import article_bands, schema_migrations
 from records import Spec, result
 
 WINDOW = 3
@@ -293,12 +298,51 @@ def test_a_later_ingest_finds_copies_of_articles_stored_before(
 
 
 def test_an_older_copy_takes_the_place_of_the_original(store: Store) -> None:
+    add_all(store, _older_copy_pair(), each=True)
+
+    originals = {a["id"]: a["duplicate_of"] for a in store.iter_articles()}
+    assert originals == {"early": None, "late": "early"}
+
+
+def _older_copy_pair() -> list[Result]:
     late = result("late", [Spec(ATTACK, "shelled", "ASSAULT", ("RUS",), ("UKR",))],
                   published="2024-03-06", filler=BODY)  # fmt: skip
     early = result("early", [Spec(ATTACK, "shelled", "ASSAULT", ("RUS",), ("UKR",))],
                    published="2024-03-04", filler=BODY + " Updated.")  # fmt: skip
+    return [late, early]
 
-    add_all(store, [late, early], each=True)
 
-    originals = {a["id"]: a["duplicate_of"] for a in store.iter_articles()}
-    assert originals == {"early": None, "late": "early"}
+def _bands(store: Store) -> set[tuple[str, int, int]]:
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(article_bands.c.article_id, article_bands.c.band, article_bands.c.value)
+        )
+        return {(a, b, v) for a, b, v in rows}
+
+
+def test_the_band_split_is_the_one_datasketch_chooses_for_the_lsh_threshold() -> None:
+    chosen = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    assert (chosen.b, chosen.r) == (BANDS, ROWS)
+
+
+def test_only_originals_are_indexed_by_band(store: Store) -> None:
+    add_all(store, _older_copy_pair(), each=True)
+
+    assert {article for article, _, _ in _bands(store)} == {"early"}
+    assert len(_bands(store)) == BANDS
+
+
+def test_upgrading_a_store_indexes_the_originals_it_holds(sqlite_url: str) -> None:
+    with open_store(sqlite_url) as store:
+        add_all(store, _older_copy_pair(), each=True)
+        before = _bands(store)
+        with store.engine.begin() as connection:  # the database as 0007 left it
+            connection.execute(text("DROP TABLE article_bands"))
+            connection.execute(
+                delete(schema_migrations).where(
+                    schema_migrations.c.name == "0008_near_duplicate_bands"
+                )
+            )
+
+    with open_store(sqlite_url) as store:
+        assert _bands(store) == before

@@ -3,9 +3,9 @@
 Signature ``minhash.v1``: MinHash over word 3-grams of the lower-cased text, 128
 permutations (datasketch, scheme affine32, seed 1), CRC-32 as the base hash (the
 permutations do the mixing; SHA-1 per 3-gram cost more than all the rest).
-Signatures are stored in ``article_signatures``; an in-memory LSH index of the
-originals is built from them the first time a run needs it, so a new ingest finds
-originals stored long ago.
+Signatures are stored in ``article_signatures``, and the LSH bands of the originals'
+signatures in ``article_bands`` (``eventwire.store.bands``): a new ingest finds
+originals stored long ago through the database's index, with nothing held in memory.
 
 A copy stays stored as a report of its own and points to its original through
 ``articles.duplicate_of``. The original of a group is its earliest-published
@@ -25,11 +25,12 @@ from typing import Any
 import numpy as np
 
 # datasketch ships no type information (and pyproject's mypy overrides are not ours to edit)
-from datasketch import MinHash, MinHashLSH
-from sqlalchemy import Connection, or_, select, update
+from datasketch import MinHash
+from sqlalchemy import Connection, delete, or_, select, update
 
+from eventwire.store.bands import band_values
 from eventwire.store.bulk import bulk_insert
-from eventwire.store.schema import article_signatures, articles
+from eventwire.store.schema import article_bands, article_signatures, articles
 
 NUM_PERM = 128
 # Estimated Jaccard similarity of 3-gram sets. A short wire story rerun with its own
@@ -37,7 +38,8 @@ NUM_PERM = 128
 # distinct reports of one event, written separately, score below 0.2.
 THRESHOLD = 0.5
 # LSH only proposes candidates, each then checked against THRESHOLD; tuned lower, so
-# that copies near the threshold are not missed by chance (its false negatives).
+# that copies near the threshold are not missed by chance (its false negatives). The
+# band split of eventwire.store.bands is the one datasketch chooses for it.
 LSH_THRESHOLD = 0.3
 SHINGLE = 3
 MIN_SHINGLES = 5  # shorter texts are never called copies: too little to compare
@@ -54,12 +56,11 @@ def _crc32(data: bytes) -> int:
     return zlib.crc32(data)
 
 
-def _minhash(values: np.ndarray[Any, Any] | None = None) -> MinHash:
+def _minhash() -> MinHash:
     return MinHash(
         num_perm=NUM_PERM,
         seed=1,
         scheme="affine32",
-        hashvalues=values,
         permutations=_permutations(),
         hashfunc=_crc32,
     )
@@ -81,40 +82,30 @@ def to_bytes(minhash: MinHash) -> bytes:
     return data
 
 
-def from_bytes(data: bytes) -> MinHash:
-    return _minhash(np.frombuffer(data, dtype="<u4").astype(np.uint32))
-
-
 def _order(published: str | None, article_id: str) -> tuple[str, str]:
     return (published or "9999", article_id)  # undated articles are never older than dated ones
 
 
 @dataclass(slots=True)
 class DuplicateIndex:
-    """The LSH index of originals for one run, loaded from the database on first use."""
+    """Near-duplicate candidates of an article: the originals that share an LSH band
+    with it, read from ``article_bands`` through its index. Nothing is kept in memory,
+    however large the corpus (an in-memory LSH index grew by 11 MB per 1,000
+    articles); one instance per run is kept for the callers that pass it around."""
 
-    _lsh: MinHashLSH | None = None
+    def candidates(self, connection: Connection, minhash: MinHash) -> list[str]:
+        values = band_values(to_bytes(minhash))
+        query = select(article_bands.c.article_id).where(article_bands.c.value.in_(values))
+        query = query.distinct()
+        return sorted(connection.execute(query).scalars())
 
-    def lsh(self, connection: Connection) -> MinHashLSH:
-        if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-            query = (
-                select(article_signatures.c.article_id, article_signatures.c.signature)
-                .join(articles, articles.c.id == article_signatures.c.article_id)
-                .where(articles.c.duplicate_of.is_(None))
-                .where(article_signatures.c.signature.is_not(None))
-            )
-            with self._lsh.insertion_session() as session:
-                # yield_per on this statement only: a connection-wide option would turn
-                # every later statement into a server-side cursor on PostgreSQL.
-                rows = connection.execute(query, execution_options={"yield_per": 2000})
-                for article_id, data in rows:
-                    session.insert(article_id, from_bytes(data), check_duplication=False)
-        return self._lsh
+    def add(self, connection: Connection, article_id: str, minhash: MinHash) -> None:
+        values = band_values(to_bytes(minhash))
+        rows = [{"article_id": article_id, "band": b, "value": v} for b, v in enumerate(values)]
+        bulk_insert(connection, article_bands, rows)
 
-    def forget(self, article_id: str) -> None:
-        if self._lsh is not None and article_id in self._lsh:
-            self._lsh.remove(article_id)
+    def forget(self, connection: Connection, article_id: str) -> None:
+        connection.execute(delete(article_bands).where(article_bands.c.article_id == article_id))
 
 
 def _originals(
@@ -138,11 +129,15 @@ def _originals(
         .join(article_signatures, article_signatures.c.article_id == articles.c.id)
         .where(articles.c.id.in_(candidates), articles.c.duplicate_of.is_(None))
     )
+    ours = minhash.hashvalues.astype("<u4")
+    # Compared as stored: a MinHash object per candidate (datasketch parses its
+    # permutations each time) cost more than the comparison itself.
     return found + [
         row
         for row in connection.execute(query).mappings()
         if row["signature"] is not None
-        and from_bytes(row["signature"]).jaccard(minhash) >= THRESHOLD
+        and np.count_nonzero(np.frombuffer(row["signature"], dtype="<u4") == ours) / NUM_PERM
+        >= THRESHOLD
     ]
 
 
@@ -172,11 +167,10 @@ def mark_near_duplicates(
         )
         if minhash is None:
             continue
-        lsh = index.lsh(connection)
-        candidates = [c for c in lsh.query(minhash) if c != row["id"]]
+        candidates = [c for c in index.candidates(connection, minhash) if c != row["id"]]
         found = _originals(connection, candidates, minhash, fresh)
         if not found:
-            lsh.insert(row["id"], minhash, check_duplication=False)
+            index.add(connection, row["id"], minhash)
             fresh[row["id"]] = (row["published"], minhash)
             continue
         copies += 1
@@ -190,9 +184,9 @@ def mark_near_duplicates(
                 )
                 .values(duplicate_of=row["id"])
             )
-            index.forget(original["id"])
+            index.forget(connection, original["id"])
             fresh.pop(original["id"], None)
-            lsh.insert(row["id"], minhash, check_duplication=False)
+            index.add(connection, row["id"], minhash)
             fresh[row["id"]] = (row["published"], minhash)
         else:
             connection.execute(

@@ -275,7 +275,14 @@ class Store:
         ids = select(events.c.id).where(events.c.article_id == article_id)
         for child in (schema.event_actors, schema.event_links):
             connection.execute(delete(child).where(child.c.event_id.in_(ids)))
-        for name in ("events", "sentences", "mentions", "places", "article_signatures"):
+        for name in (
+            "events",
+            "sentences",
+            "mentions",
+            "places",
+            "article_signatures",
+            "article_bands",
+        ):
             target = schema.metadata.tables[name]
             connection.execute(delete(target).where(target.c.article_id == article_id))
         connection.execute(delete(schema.articles).where(schema.articles.c.id == article_id))

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, inspect, select, text
 
 from eventwire.errors import StoreError
 from eventwire.store import schema
+from eventwire.store.bands import band_values
 from eventwire.store.schema import metadata, schema_migrations
 from eventwire.store.schema_0001 import initial
 
@@ -112,6 +113,28 @@ def _browsing_indexes(connection: Connection) -> None:
     )
 
 
+def _near_duplicate_bands(connection: Connection) -> None:
+    """The LSH bands of the originals' signatures, which an in-memory index held before."""
+    schema.article_bands.create(connection)
+    signatures = schema.article_signatures
+    query = (
+        select(signatures.c.article_id, signatures.c.signature)
+        .join(schema.articles, schema.articles.c.id == signatures.c.article_id)
+        .where(schema.articles.c.duplicate_of.is_(None), signatures.c.signature.is_not(None))
+        .order_by(signatures.c.article_id)
+    )
+    rows: list[dict[str, object]] = []
+    # Streamed: a large store has hundreds of megabytes of signatures.
+    for article_id, signature in connection.execute(query, execution_options={"yield_per": 2000}):
+        for band, value in enumerate(band_values(signature)):
+            rows.append({"article_id": article_id, "band": band, "value": value})
+        if len(rows) >= 50_000:
+            connection.execute(schema.article_bands.insert(), rows)
+            rows = []
+    if rows:
+        connection.execute(schema.article_bands.insert(), rows)
+
+
 # Append only; never rename or reorder. Each function brings the previous schema
 # to the next one with portable DDL.
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
@@ -122,6 +145,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0005_query_tables", _query_tables),
     ("0006_watch", _watch),
     ("0007_browsing_indexes", _browsing_indexes),
+    ("0008_near_duplicate_bands", _near_duplicate_bands),
 )
 
 

@@ -8,6 +8,7 @@ migrations in :mod:`eventwire.store.migrations`.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -74,6 +75,20 @@ article_signatures = Table(
         "article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
     ),
     Column("signature", LargeBinary),
+)
+
+# Migration 0008. The LSH bands of every original article's signature: near-duplicate
+# candidates are the originals that share a band value with an article, found through
+# the index, so that no process keeps an index of the whole corpus in memory.
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column(
+        "article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("band", Integer, primary_key=True),
+    Column("value", BigInteger, nullable=False),  # a 64-bit hash of the band and its rows
+    Index("ix_article_bands_value", "value"),
 )
 
 sentences = Table(
