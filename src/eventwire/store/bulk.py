@@ -8,11 +8,24 @@ transaction, so a failed batch still leaves nothing behind.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table
+from sqlalchemy.exc import DBAPIError
+
+
+@contextmanager
+def _as_sqlalchemy_errors(connection: Connection, statement: str) -> Iterator[None]:
+    """The driver's own errors (a full disk, a broken constraint) as SQLAlchemy raises
+    them everywhere else, so that the store reports them the same way."""
+    base = connection.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except base as exc:
+        raise DBAPIError.instance(statement, None, exc, base) from exc
 
 
 def bulk_insert(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -27,17 +40,21 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[Mapping[str
     driver = connection.connection.driver_connection
     assert driver is not None  # inside a transaction the DBAPI connection is open
     if connection.dialect.name == "postgresql":
+        statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
         with (
+            _as_sqlalchemy_errors(connection, statement),
             driver.cursor() as cursor,
-            cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy,
+            cursor.copy(statement) as copy,
         ):
             for value in values:
                 copy.write_row(value)
         return
     marks = ", ".join("?" for _ in names)
+    statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
     cursor = driver.cursor()
     try:
-        cursor.executemany(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', values)
+        with _as_sqlalchemy_errors(connection, statement):
+            cursor.executemany(statement, values)
     finally:
         cursor.close()
 
@@ -57,6 +74,7 @@ def bulk_update(
     assert driver is not None  # inside a transaction the DBAPI connection is open
     cursor = driver.cursor()
     try:
-        cursor.executemany(statement, [pick(row) for row in rows])
+        with _as_sqlalchemy_errors(connection, statement):
+            cursor.executemany(statement, [pick(row) for row in rows])
     finally:
         cursor.close()
