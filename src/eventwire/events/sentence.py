@@ -23,6 +23,7 @@ from eventwire.events.frames import Frame, frame_of
 from eventwire.events.lexicon import Condition, Cues, Lexicon, TriggerSense
 from eventwire.events.syntax import (
     direct_objects,
+    entities_in,
     entity_of,
     hyphenated_bounds,
     noun_phrase_bounds,
@@ -172,7 +173,7 @@ def _time_expression(predicate: Token, trigger: Token) -> EventDate:
     """The DATE entity attached to the event's own clause, if any."""
     sentence = predicate.sent
     anchors = {predicate.i, trigger.i}
-    for ent in sentence.ents:
+    for ent in entities_in(sentence):
         if ent.label_ != "DATE" or _not_when(ent):
             continue
         root = ent.root

@@ -6,6 +6,7 @@ models (nsubj, nsubjpass, dobj, dative, agent, pobj, xcomp, ccomp, pcomp, conjâ€
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span, Token
@@ -289,23 +290,46 @@ def pronoun_antecedent(pronoun: Token) -> list[Token]:
     return []
 
 
-# The entity each token is in, per Doc: ``doc.ents`` builds new Span objects on every
-# call, and resolution asks about many tokens of one Doc. A handful of Docs is kept
-# (with strong references, so an id is never reused while cached).
-_ENTITY_CACHE: dict[int, tuple[Doc, tuple[Span | None, ...]]] = {}
+# The entities of a Doc, and the one each token is in: ``doc.ents`` (and ``Span.ents``,
+# which filters it) walks the whole Doc and builds new Span objects on every call, and
+# the stages ask about every sentence and many tokens of one Doc. A handful of Docs is
+# kept (with strong references, so an id is never reused while cached).
+_ENTITY_CACHE: dict[int, tuple[Doc, tuple[Span, ...], tuple[Span | None, ...]]] = {}
 _ENTITY_CACHE_SIZE = 8
 
 
-def entity_of(token: Token) -> Span | None:
-    """The named entity ``token`` is part of, if any."""
-    doc = token.doc
+def _entities(doc: Doc) -> tuple[Doc, tuple[Span, ...], tuple[Span | None, ...]]:
     cached = _ENTITY_CACHE.get(id(doc))
     if cached is None or cached[0] is not doc:
+        ents = tuple(doc.ents)
         by_token: list[Span | None] = [None] * len(doc)
-        for ent in doc.ents:
+        for ent in ents:
             for i in range(ent.start, ent.end):
                 by_token[i] = ent
         if len(_ENTITY_CACHE) >= _ENTITY_CACHE_SIZE:
             _ENTITY_CACHE.pop(next(iter(_ENTITY_CACHE)))
-        cached = _ENTITY_CACHE[id(doc)] = (doc, tuple(by_token))
-    return cached[1][token.i]
+        cached = _ENTITY_CACHE[id(doc)] = (doc, ents, tuple(by_token))
+    return cached
+
+
+def entities(doc: Doc) -> tuple[Span, ...]:
+    """``doc.ents``, built once per Doc."""
+    return _entities(doc)[1]
+
+
+def entities_in(span: Span) -> list[Span]:
+    """The entities wholly inside ``span`` (as ``span.ents``), in order."""
+    ents = _entities(span.doc)[1]
+    first = bisect_left(ents, span.start, key=lambda ent: ent.start)
+    inside = []
+    for ent in ents[first:]:
+        if ent.start >= span.end:
+            break
+        if ent.end <= span.end:
+            inside.append(ent)
+    return inside
+
+
+def entity_of(token: Token) -> Span | None:
+    """The named entity ``token`` is part of, if any."""
+    return _entities(token.doc)[2][token.i]

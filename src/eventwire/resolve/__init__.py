@@ -16,6 +16,7 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from eventwire.events.ontology import load_ontology
+from eventwire.events.syntax import entities_in
 from eventwire.model import Actor, Article, Event, Place, Sentence
 from eventwire.resolve.actors import ActorResolver
 from eventwire.resolve.dates import date_of
@@ -93,7 +94,7 @@ class _ArticleResolver:
             sentence_span = self.doc.char_span(
                 sentence.start, sentence.end, alignment_mode="expand"
             )
-            for ent in sentence_span.ents if sentence_span is not None else ():
+            for ent in entities_in(sentence_span) if sentence_span is not None else ():
                 inside = any(s <= ent.start_char and ent.end_char <= e for s, e in spans)
                 if ent.label_ in _MENTION_LABELS and not inside:
                     spans[(ent.start_char, ent.end_char)] = ent

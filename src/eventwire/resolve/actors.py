@@ -171,6 +171,21 @@ def _person_actor(
     )
 
 
+# The choices of the fuzzy match, per tuple of people (a knowledge base keeps its
+# tuple): rebuilding them for every unknown name cost more than the match itself.
+_CHOICES: dict[int, tuple[tuple[Person, ...], dict[str, Person], list[str]]] = {}
+
+
+def _people_by_name(people: tuple[Person, ...]) -> tuple[dict[str, Person], list[str]]:
+    cached = _CHOICES.get(id(people))
+    if cached is None or cached[0] is not people:
+        if len(_CHOICES) >= 4:
+            _CHOICES.clear()
+        choices = {p.name: p for p in people}
+        cached = _CHOICES[id(people)] = (people, choices, list(choices))
+    return cached[1], cached[2]
+
+
 def _fuzzy_person(name: str, kb: KnowledgeBase) -> Person | None:
     """A spelling variant of a known person ("Zelenskiy"); never a different person.
 
@@ -180,10 +195,8 @@ def _fuzzy_person(name: str, kb: KnowledgeBase) -> Person | None:
     words = name.split()
     if len(words) < 2 or not kb.people:
         return None
-    choices = {p.name: p for p in kb.people}
-    match = process.extractOne(
-        name, list(choices), scorer=fuzz.token_sort_ratio, score_cutoff=_FUZZY_MIN
-    )
+    choices, names = _people_by_name(kb.people)
+    match = process.extractOne(name, names, scorer=fuzz.token_sort_ratio, score_cutoff=_FUZZY_MIN)
     if match is None:
         return None
     person = choices[match[0]]
@@ -382,8 +395,7 @@ class ActorResolver:
 
     def countries_in_view(self) -> tuple[str, ...]:
         """States the article has named so far: they disambiguate place names."""
-        codes = (a.code for r in self.discourse.referents for a in r.actors if a.code)
-        return tuple(dict.fromkeys(codes))
+        return self.discourse.codes()
 
     # Building results -------------------------------------------------------------
 

@@ -40,10 +40,21 @@ class Discourse:
     kb: KnowledgeBase
     day: date | None
     referents: list[Referent] = field(default_factory=list)
+    # The codes of the referents' actors in first-mention order, kept as they come:
+    # place names ask for them at every mention.
+    _codes: dict[str, None] = field(default_factory=dict)
+    _codes_seen: tuple[str, ...] = ()
 
     def remember(self, referent: Referent) -> None:
         if referent.actors:
             self.referents.append(referent)
+            self._codes.update((a.code, None) for a in referent.actors if a.code)
+
+    def codes(self) -> tuple[str, ...]:
+        """The actor codes named so far, each once, in first-mention order."""
+        if len(self._codes_seen) != len(self._codes):
+            self._codes_seen = tuple(self._codes)
+        return self._codes_seen
 
     def _before(self, position: int) -> list[Referent]:
         return [r for r in reversed(self.referents) if r.position < position]

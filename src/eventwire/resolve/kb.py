@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -30,6 +30,9 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–"
 _DATA_FILES = ("countries", "organizations", "institutions", "groups", "people", "roles")
 
 
+# Names recur within and across articles, and every lookup folds its text: remembered
+# for the names seen most recently (bounded, so a long run does not grow with it).
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Normalise a name for lookup: "The U.S. State Department" → "us state department"."""
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 from spacy.tokens import Doc, Span
 
-from eventwire.events.syntax import hyphenated_bounds
+from eventwire.events.syntax import entities, hyphenated_bounds
 from eventwire.model import Place
 from eventwire.resolve.kb import KnowledgeBase
 from eventwire.resolve.places import Gazetteer
@@ -38,7 +38,7 @@ def _widened(doc: Doc, start: int, end: int) -> Span:
 def _candidates(doc: Doc, begin: int) -> Iterator[tuple[Span, bool]]:
     """(span, tagged as a place) for every possible place name from ``begin`` on."""
     seen: set[int] = set()
-    for ent in doc.ents:
+    for ent in entities(doc):
         if ent.start_char < begin:
             continue
         if ent.label_ in PLACE_LABELS | _OTHER_LABELS:
