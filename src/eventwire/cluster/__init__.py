@@ -14,7 +14,7 @@ swept again (see :mod:`eventwire.cluster.sweep`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -96,8 +96,9 @@ def _cluster_pending(connection: Connection, window: int) -> tuple[int, int]:
         by_key[report.key].append(report)
     groups: list[list[Report]] = []
     replaced: list[str | None] = [r["cluster_id"] for r in rejected]
+    stored = {} if everything else _stored(connection, by_key, window)
     for key, new in by_key.items():
-        block = new if everything or key.startswith("~") else new + _stored(connection, new, window)
+        block = new + stored.get(key, [])
         swept = sweep(block, window)
         same = _unchanged(block, swept, {r.event_id for r in new})
         replaced.extend(r.old_cluster for r in block if r.old_cluster not in same)
@@ -139,14 +140,24 @@ def _unchanged(
     return same
 
 
-def _stored(connection: Connection, new: Sequence[Report], window: int) -> list[Report]:
-    """The block's clustered reports that the new ones may change (see the module doc)."""
-    first = min(r.day for r in new)
-    since = date.fromordinal(first - window).isoformat() if first else None
-    sides = (new[0].actors, new[0].recipients)
-    stored = []
-    for row in block_rows(connection, new[0].key, since):
-        frozen = since is not None and row["date_first"] is not None and row["date_first"] < since
-        if not frozen:
-            stored.append(report_of(row, sides))
+def _stored(
+    connection: Connection, by_key: Mapping[str, Sequence[Report]], window: int
+) -> dict[str, list[Report]]:
+    """The clustered reports of each block that its new ones may change (see the module
+    doc), by block key; "~" blocks hold one report and have none."""
+    since_by_key: dict[str, str | None] = {}
+    for key, new in by_key.items():
+        if not key.startswith("~"):
+            first = min(r.day for r in new)
+            since_by_key[key] = date.fromordinal(first - window).isoformat() if first else None
+    stored: dict[str, list[Report]] = {}
+    for key, rows in block_rows(connection, since_by_key).items():
+        since, new = since_by_key[key], by_key[key]
+        sides = (new[0].actors, new[0].recipients)
+        stored[key] = [
+            report_of(row, sides)
+            for row in rows
+            # a cluster anchored before the window closed before the new reports
+            if since is None or row["date_first"] is None or row["date_first"] >= since
+        ]
     return stored

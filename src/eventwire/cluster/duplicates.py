@@ -42,6 +42,8 @@ THRESHOLD = 0.5
 # band split of eventwire.store.bands is the one datasketch chooses for it.
 LSH_THRESHOLD = 0.3
 SHINGLE = 3
+# Estimated Jaccard = the share of the NUM_PERM hash values that agree.
+_AGREEING = THRESHOLD * NUM_PERM
 MIN_SHINGLES = 5  # shorter texts are never called copies: too little to compare
 _WORD = re.compile(r"\w+")
 
@@ -80,6 +82,10 @@ def signature(text: str) -> MinHash | None:
 def to_bytes(minhash: MinHash) -> bytes:
     data: bytes = minhash.hashvalues.astype("<u4").tobytes()
     return data
+
+
+def _values(minhash: MinHash) -> Any:
+    return minhash.hashvalues.astype("<u4")
 
 
 def _order(published: str | None, article_id: str) -> tuple[str, str]:
@@ -129,16 +135,15 @@ def _originals(
         .join(article_signatures, article_signatures.c.article_id == articles.c.id)
         .where(articles.c.id.in_(candidates), articles.c.duplicate_of.is_(None))
     )
-    ours = minhash.hashvalues.astype("<u4")
-    # Compared as stored: a MinHash object per candidate (datasketch parses its
-    # permutations each time) cost more than the comparison itself.
-    return found + [
-        row
-        for row in connection.execute(query).mappings()
-        if row["signature"] is not None
-        and np.count_nonzero(np.frombuffer(row["signature"], dtype="<u4") == ours) / NUM_PERM
-        >= THRESHOLD
-    ]
+    rows = [row for row in connection.execute(query).mappings() if row["signature"] is not None]
+    if not rows:
+        return found
+    # Compared as stored, all candidates in one array operation: a MinHash object per
+    # candidate (datasketch parses its permutations each time) cost more than the
+    # comparison itself.
+    stored = np.frombuffer(b"".join(row["signature"] for row in rows), dtype="<u4")
+    equal = np.count_nonzero(stored.reshape(len(rows), NUM_PERM) == _values(minhash), axis=1)
+    return found + [row for row, same in zip(rows, equal, strict=True) if same >= _AGREEING]
 
 
 def mark_near_duplicates(

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
+    and_,
     delete,
     func,
     literal,
@@ -40,6 +41,8 @@ from eventwire.store.schema import (
 )
 
 REJECTED_KEY = "-"  # cluster_key of events that are never clustered (rejected by an analyst)
+
+_BLOCKS_PER_QUERY = 200
 
 _REPORT_COLUMNS = (
     events.c.id,
@@ -105,16 +108,31 @@ def actor_codes(
     return found
 
 
-def block_rows(connection: Connection, key: str, since: str | None) -> list[Mapping[Any, Any]]:
-    """Clustered events of one block dated ``since`` or later, with their cluster's first date."""
-    query = (
-        select(*_REPORT_COLUMNS, clusters.c.date_first)
-        .outerjoin(clusters, clusters.c.id == events.c.cluster_id)
-        .where(events.c.cluster_key == key)
-    )
-    if since is not None:
-        query = query.where(events.c.date_value >= since)
-    return list(connection.execute(query).mappings())
+def block_rows(
+    connection: Connection, since_by_key: Mapping[str, str | None]
+) -> dict[str, list[Mapping[Any, Any]]]:
+    """Clustered events of each block key dated its ``since`` or later (all of the
+    block when None), with their cluster's first date; by key.
+
+    One query per couple of hundred blocks, not one per block: a pass of ingest
+    touches hundreds of blocks, and the round trips cost more than the rows. Each
+    term of the OR is answered from ``ix_events_cluster_key_date``."""
+    found: dict[str, list[Mapping[Any, Any]]] = {key: [] for key in since_by_key}
+    for chunk in chunks(sorted(since_by_key), _BLOCKS_PER_QUERY):
+        terms = [
+            events.c.cluster_key == key
+            if (since := since_by_key[key]) is None
+            else and_(events.c.cluster_key == key, events.c.date_value >= since)
+            for key in chunk
+        ]
+        query = (
+            select(*_REPORT_COLUMNS, events.c.cluster_key, clusters.c.date_first)
+            .outerjoin(clusters, clusters.c.id == events.c.cluster_id)
+            .where(or_(*terms))
+        )
+        for row in connection.execute(query).mappings():
+            found[row["cluster_key"]].append(row)
+    return found
 
 
 def outlet(row: Mapping[Any, Any]) -> str:
