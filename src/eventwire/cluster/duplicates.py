@@ -130,20 +130,28 @@ def _originals(
         for c in candidates
         if c in fresh and fresh[c][1].jaccard(minhash) >= THRESHOLD
     ]
-    query = (
-        select(articles.c.id, articles.c.published, article_signatures.c.signature)
-        .join(article_signatures, article_signatures.c.article_id == articles.c.id)
-        .where(articles.c.id.in_(candidates), articles.c.duplicate_of.is_(None))
+    # Signatures first, articles only for the few that are similar: an article row
+    # holds its text, and reading past it for every candidate cost more than the rest.
+    query = select(article_signatures.c.article_id, article_signatures.c.signature).where(
+        article_signatures.c.article_id.in_(candidates),
+        article_signatures.c.signature.is_not(None),
     )
-    rows = [row for row in connection.execute(query).mappings() if row["signature"] is not None]
+    rows = connection.execute(query).all()
     if not rows:
         return found
     # Compared as stored, all candidates in one array operation: a MinHash object per
     # candidate (datasketch parses its permutations each time) cost more than the
     # comparison itself.
-    stored = np.frombuffer(b"".join(row["signature"] for row in rows), dtype="<u4")
+    stored = np.frombuffer(b"".join(signature for _, signature in rows), dtype="<u4")
     equal = np.count_nonzero(stored.reshape(len(rows), NUM_PERM) == _values(minhash), axis=1)
-    return found + [row for row, same in zip(rows, equal, strict=True) if same >= _AGREEING]
+    similar = [article_id for (article_id, _), same in zip(rows, equal, strict=True)
+               if same >= _AGREEING]  # fmt: skip
+    if not similar:
+        return found
+    still_originals = select(articles.c.id, articles.c.published).where(
+        articles.c.id.in_(similar), articles.c.duplicate_of.is_(None)
+    )
+    return found + list(connection.execute(still_originals).mappings())
 
 
 def mark_near_duplicates(

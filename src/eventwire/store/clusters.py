@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
+    bindparam,
     delete,
     func,
     literal,
@@ -41,8 +43,6 @@ from eventwire.store.schema import (
 )
 
 REJECTED_KEY = "-"  # cluster_key of events that are never clustered (rejected by an analyst)
-
-_BLOCKS_PER_QUERY = 200
 
 _REPORT_COLUMNS = (
     events.c.id,
@@ -118,21 +118,35 @@ def block_rows(
     touches hundreds of blocks, and the round trips cost more than the rows. Each
     term of the OR is answered from ``ix_events_cluster_key_date``."""
     found: dict[str, list[Mapping[Any, Any]]] = {key: [] for key in since_by_key}
-    for chunk in chunks(sorted(since_by_key), _BLOCKS_PER_QUERY):
-        terms = [
-            events.c.cluster_key == key
-            if (since := since_by_key[key]) is None
-            else and_(events.c.cluster_key == key, events.c.date_value >= since)
-            for key in chunk
-        ]
-        query = (
-            select(*_REPORT_COLUMNS, events.c.cluster_key, clusters.c.date_first)
-            .outerjoin(clusters, clusters.c.id == events.c.cluster_id)
-            .where(or_(*terms))
-        )
-        for row in connection.execute(query).mappings():
+    for chunk in chunks(sorted(since_by_key), _BLOCK_QUERY_SIZES[-1]):
+        size = next(n for n in _BLOCK_QUERY_SIZES if n >= len(chunk))
+        padded = [*chunk, *[chunk[-1]] * (size - len(chunk))]  # a repeated term adds no row
+        values: dict[str, str] = {}
+        for n, key in enumerate(padded):
+            # A real block's events are all dated (undated ones are blocks of their
+            # own), and every date is at or after "".
+            values[f"k{n}"], values[f"s{n}"] = key, since_by_key[key] or ""
+        for row in connection.execute(_block_query(size), values).mappings():
             found[row["cluster_key"]].append(row)
     return found
+
+
+# Fixed query sizes, so that each is built and compiled once per process: building a
+# statement of a couple of hundred terms cost more than running it.
+_BLOCK_QUERY_SIZES = (8, 40, 200)
+
+
+@cache
+def _block_query(size: int) -> Select[Any]:
+    terms = [
+        and_(events.c.cluster_key == bindparam(f"k{n}"), events.c.date_value >= bindparam(f"s{n}"))
+        for n in range(size)
+    ]
+    return (
+        select(*_REPORT_COLUMNS, events.c.cluster_key, clusters.c.date_first)
+        .outerjoin(clusters, clusters.c.id == events.c.cluster_id)
+        .where(or_(*terms))
+    )
 
 
 def outlet(row: Mapping[Any, Any]) -> str:
