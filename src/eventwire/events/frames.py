@@ -21,6 +21,7 @@ from eventwire.events.syntax import (
     conjuncts,
     direct_objects,
     inherited_subjects,
+    lower_words,
     surface_subject,
 )
 from eventwire.model import Status
@@ -301,6 +302,8 @@ _DOCUMENTS = frozenset(
 def _according_to(root: Token, cues: Cues, frame: Frame) -> None:
     """ "…, according to Reuters": the whole sentence is attributed."""
     sentence = root.sent
+    if "according" not in lower_words(root.doc)[sentence.start : sentence.end]:
+        return  # most sentences: no need to look at each token
     for token in sentence:
         if token.lower_ == "according" and token.dep_ == "prep":
             for to in children_with(token, "prep"):

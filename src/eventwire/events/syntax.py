@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
@@ -290,36 +291,50 @@ def pronoun_antecedent(pronoun: Token) -> list[Token]:
     return []
 
 
-# The entities of a Doc, and the one each token is in: ``doc.ents`` (and ``Span.ents``,
-# which filters it) walks the whole Doc and builds new Span objects on every call, and
-# the stages ask about every sentence and many tokens of one Doc. A handful of Docs is
-# kept (with strong references, so an id is never reused while cached).
-_ENTITY_CACHE: dict[int, tuple[Doc, tuple[Span, ...], tuple[Span | None, ...]]] = {}
-_ENTITY_CACHE_SIZE = 8
+# Facts of a whole Doc that the stages ask about again and again, built once per Doc:
+# ``doc.ents`` (and ``Span.ents``, which filters it) walks the whole Doc and builds new
+# Span objects on every call, and every ``doc[i]`` builds a new Token. A handful of
+# Docs is kept (with strong references, so an id is never reused while cached).
+@dataclass(frozen=True, slots=True)
+class _DocFacts:
+    doc: Doc
+    ents: tuple[Span, ...]
+    entity_by_token: tuple[Span | None, ...]
+    lower: tuple[str, ...]  # token.lower_ of every token
 
 
-def _entities(doc: Doc) -> tuple[Doc, tuple[Span, ...], tuple[Span | None, ...]]:
-    cached = _ENTITY_CACHE.get(id(doc))
-    if cached is None or cached[0] is not doc:
+_FACTS_CACHE: dict[int, _DocFacts] = {}
+_FACTS_CACHE_SIZE = 8
+
+
+def _entities(doc: Doc) -> _DocFacts:
+    cached = _FACTS_CACHE.get(id(doc))
+    if cached is None or cached.doc is not doc:
         ents = tuple(doc.ents)
         by_token: list[Span | None] = [None] * len(doc)
         for ent in ents:
             for i in range(ent.start, ent.end):
                 by_token[i] = ent
-        if len(_ENTITY_CACHE) >= _ENTITY_CACHE_SIZE:
-            _ENTITY_CACHE.pop(next(iter(_ENTITY_CACHE)))
-        cached = _ENTITY_CACHE[id(doc)] = (doc, ents, tuple(by_token))
+        if len(_FACTS_CACHE) >= _FACTS_CACHE_SIZE:
+            _FACTS_CACHE.pop(next(iter(_FACTS_CACHE)))
+        lower = tuple(token.lower_ for token in doc)
+        cached = _FACTS_CACHE[id(doc)] = _DocFacts(doc, ents, tuple(by_token), lower)
     return cached
+
+
+def lower_words(doc: Doc) -> tuple[str, ...]:
+    """``token.lower_`` of every token of ``doc``, by token index."""
+    return _entities(doc).lower
 
 
 def entities(doc: Doc) -> tuple[Span, ...]:
     """``doc.ents``, built once per Doc."""
-    return _entities(doc)[1]
+    return _entities(doc).ents
 
 
 def entities_in(span: Span) -> list[Span]:
     """The entities wholly inside ``span`` (as ``span.ents``), in order."""
-    ents = _entities(span.doc)[1]
+    ents = _entities(span.doc).ents
     first = bisect_left(ents, span.start, key=lambda ent: ent.start)
     inside = []
     for ent in ents[first:]:
@@ -332,4 +347,4 @@ def entities_in(span: Span) -> list[Span]:
 
 def entity_of(token: Token) -> Span | None:
     """The named entity ``token`` is part of, if any."""
-    return _entities(token.doc)[2][token.i]
+    return _entities(token.doc).entity_by_token[token.i]

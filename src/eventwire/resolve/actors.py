@@ -171,19 +171,29 @@ def _person_actor(
     )
 
 
-# The choices of the fuzzy match, per tuple of people (a knowledge base keeps its
-# tuple): rebuilding them for every unknown name cost more than the match itself.
-_CHOICES: dict[int, tuple[tuple[Person, ...], dict[str, Person], list[str]]] = {}
+# The choices of the fuzzy match and its answers so far, per tuple of people (a
+# knowledge base keeps its tuple): rebuilding the choices for every unknown name cost
+# more than the match, and the same unknown names recur from article to article.
+@dataclass(slots=True)
+class _FuzzyPeople:
+    people: tuple[Person, ...]
+    by_name: dict[str, Person]
+    names: list[str]
+    answers: dict[str, Person | None]
 
 
-def _people_by_name(people: tuple[Person, ...]) -> tuple[dict[str, Person], list[str]]:
-    cached = _CHOICES.get(id(people))
-    if cached is None or cached[0] is not people:
-        if len(_CHOICES) >= 4:
-            _CHOICES.clear()
-        choices = {p.name: p for p in people}
-        cached = _CHOICES[id(people)] = (people, choices, list(choices))
-    return cached[1], cached[2]
+_FUZZY: dict[int, _FuzzyPeople] = {}
+_FUZZY_ANSWERS = 4096  # forgotten all at once when full: bounded memory on long runs
+
+
+def _fuzzy_people(people: tuple[Person, ...]) -> _FuzzyPeople:
+    cached = _FUZZY.get(id(people))
+    if cached is None or cached.people is not people:
+        if len(_FUZZY) >= 4:
+            _FUZZY.clear()
+        by_name = {p.name: p for p in people}
+        cached = _FUZZY[id(people)] = _FuzzyPeople(people, by_name, list(by_name), {})
+    return cached
 
 
 def _fuzzy_person(name: str, kb: KnowledgeBase) -> Person | None:
@@ -195,13 +205,20 @@ def _fuzzy_person(name: str, kb: KnowledgeBase) -> Person | None:
     words = name.split()
     if len(words) < 2 or not kb.people:
         return None
-    choices, names = _people_by_name(kb.people)
-    match = process.extractOne(name, names, scorer=fuzz.token_sort_ratio, score_cutoff=_FUZZY_MIN)
-    if match is None:
-        return None
-    person = choices[match[0]]
-    if fuzz.ratio(fold(words[-1]), fold(person.name.split()[-1])) < 85:
-        return None
+    fuzzy = _fuzzy_people(kb.people)
+    if name in fuzzy.answers:
+        return fuzzy.answers[name]
+    if len(fuzzy.answers) >= _FUZZY_ANSWERS:
+        fuzzy.answers.clear()
+    person = None
+    match = process.extractOne(
+        name, fuzzy.names, scorer=fuzz.token_sort_ratio, score_cutoff=_FUZZY_MIN
+    )
+    if match is not None:
+        person = fuzzy.by_name[match[0]]
+        if fuzz.ratio(fold(words[-1]), fold(person.name.split()[-1])) < 85:
+            person = None
+    fuzzy.answers[name] = person
     return person
 
 
