@@ -155,7 +155,22 @@ def _staged(articles: Sequence[Article], pipeline: Pipeline, store: Store, run: 
     clocks, size = run.clocks, pipeline.settings.batch_size
     window = pipeline.settings.cluster_window_days
     duplicates = DuplicateIndex()  # one per ingest call, as pipeline.ingest keeps it
+    pending: list[Result] = []
     stored_ids: list[str] = []
+
+    def store_pending() -> None:
+        # As pipeline.ingest: a parse batch in one transaction, clustered every
+        # CLUSTER_EVERY stored articles.
+        with clocks[STORE].running():
+            added = store.add_batch(pending)
+        stored_ids.extend(r.article.id for r, ok in zip(pending, added, strict=True) if ok)
+        pending.clear()
+        if len(stored_ids) >= CLUSTER_EVERY:
+            with clocks[CLUSTER].running():
+                update = update_clusters(store, window, duplicates, stored_ids)
+            run.copies_staged += update.copies
+            stored_ids.clear()
+
     for batch in _batches(articles, size):
         with clocks[NLP].running():
             parsed = list(parse_articles(pipeline.nlp, batch, size))
@@ -169,18 +184,13 @@ def _staged(articles: Sequence[Article], pipeline: Pipeline, store: Store, run: 
             with clocks[FINALIZE].running():
                 events = finalize_events(link_claims(resolved.events), pipeline.lexicon)
                 result = Result(article, sentences, events, resolved.mentions, resolved.places)
-            with clocks[STORE].running():
-                stored = store.add(result)
-            if stored:
-                stored_ids.append(article.id)
-            if len(stored_ids) >= CLUSTER_EVERY:  # as pipeline.ingest clusters
-                with clocks[CLUSTER].running():
-                    update = update_clusters(store, window, duplicates, stored_ids)
-                run.copies_staged += update.copies
-                stored_ids = []
+            pending.append(result)
+            if len(pending) >= size:
+                store_pending()
             run.tally.sentences += len(sentences)
             run.tally.events += len(events)
         del parsed
+    store_pending()
     with clocks[CLUSTER].running():
         run.copies_staged += update_clusters(store, window, duplicates).copies
 

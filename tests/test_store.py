@@ -156,6 +156,37 @@ def test_adding_the_same_result_again_changes_nothing(store: Store, first: Resul
     assert stored_after == stored_before  # not even ingested_at is rewritten
 
 
+def test_a_batch_stores_each_result_as_add_would(
+    store: Store, first: Result, revised: Result, other: Result
+) -> None:
+    store.add(other)
+
+    # other: already stored; first twice: the second is the same content; revised:
+    # new content under first's id, which replaces it within the same transaction.
+    outcomes = store.add_batch([other, first, first, revised])
+
+    assert outcomes == [False, True, False, True]
+    assert store.counts() == expected_counts(revised, other)
+    assert {row["id"]: row["text"] for row in store.iter_articles()} == {
+        "story-1": REVISED_TEXT,
+        "story-2": OTHER_TEXT,
+    }
+
+
+def test_a_batch_that_fails_stores_nothing_and_says_which_article(
+    store: Store, first: Result, other: Result
+) -> None:
+    # Two events with one id cannot both be stored: the article is refused whole,
+    # and so is its batch (the caller stops, as after a failed add).
+    broken = replace(other, events=(other.events[0], other.events[0]))
+
+    with pytest.raises(StoreError, match="story-2"):
+        store.add_batch([first, broken])
+
+    assert store.counts()["articles"] == 1  # first, stored again on its own before broken
+    assert not store.has_content(other.article.content_hash)
+
+
 @pytest.mark.slow
 def test_new_content_under_the_same_article_id_replaces_the_old_rows(
     store: Store, first: Result, revised: Result, other: Result

@@ -38,7 +38,8 @@ _log = logging.getLogger(__name__)
 
 # Stored articles clustered together. Each clustering pass has a fixed cost (a
 # transaction, the pending events, their stored neighbours); one pass per article
-# cost more than storing it. 32 is one parse batch.
+# cost more than storing it. 32 is one parse batch (each batch is stored in one
+# transaction: a commit writes every page an article touched).
 CLUSTER_EVERY = 32
 
 
@@ -154,15 +155,17 @@ def ingest(
 ) -> IngestSummary:
     """Process and store every document; content already stored is skipped before parsing.
 
-    Each article is stored at once, in its own transaction. Stored articles are
-    clustered every ``CLUSTER_EVERY`` articles and at the end: a killed run leaves at
-    most that many unclustered, and the final update of the next run picks them up.
+    The results of each parse batch are stored in one transaction (each article all
+    or nothing), and stored articles are clustered every ``CLUSTER_EVERY`` and at the
+    end. A killed run loses at most one batch of parsed articles, which the next run
+    parses again, and the final update of the next run clusters whatever a killed one
+    left unclustered.
     """
     from eventwire.cluster import DuplicateIndex, update_clusters
 
     summary = IngestSummary()
     window = pipeline.settings.cluster_window_days
-    duplicates = DuplicateIndex()  # loaded from the store on first use, then kept for the run
+    duplicates = DuplicateIndex()
 
     def new_only() -> Iterator[RawDocument | InputError]:
         for document in documents:
@@ -172,21 +175,31 @@ def ingest(
                 continue
             yield document
 
-    stored: list[str] = []
+    batch: list[Result] = []  # parsed, not stored yet
+    stored: list[str] = []  # stored, not clustered yet
+
+    def store_batch() -> None:
+        for result, added in zip(batch, store.add_batch(batch), strict=True):
+            if added:
+                summary.stored += 1
+                summary.events += len(result.events)
+                stored.append(result.article.id)
+            else:
+                summary.unchanged += 1
+            on_article(result)
+        batch.clear()
+        if len(stored) >= CLUSTER_EVERY:
+            summary.copies += update_clusters(store, window, duplicates, stored).copies
+            stored.clear()
+
     for item in pipeline.process(new_only()):
         if isinstance(item, InputError):
             summary.failed += 1
             on_error(item)
             continue
-        if store.add(item):
-            summary.stored += 1
-            summary.events += len(item.events)
-            stored.append(item.article.id)
-            if len(stored) >= CLUSTER_EVERY:
-                summary.copies += update_clusters(store, window, duplicates, stored).copies
-                stored = []
-        else:
-            summary.unchanged += 1
-        on_article(item)
+        batch.append(item)
+        if len(batch) >= pipeline.settings.batch_size:
+            store_batch()
+    store_batch()
     summary.copies += update_clusters(store, window, duplicates).copies
     return summary

@@ -238,6 +238,22 @@ class Store:
                 return False
             raise
 
+    def add_batch(self, results: Sequence[Result]) -> list[bool]:
+        """Store several results in one transaction: :meth:`add` of each in turn.
+
+        Each article is still all or nothing, and one commit serves them all (a
+        commit writes every page the article touched, and costs more than its rows).
+        When the batch fails as a whole (another writer stored the same content
+        meanwhile, say), each result is stored again on its own, so that one bad
+        article costs only itself."""
+        if len(results) <= 1:
+            return [self.add(result) for result in results]
+        try:
+            with self.transaction(f"store {len(results)} articles") as connection:
+                return [self._add(connection, result) for result in results]
+        except StoreError:
+            return [self.add(result) for result in results]
+
     def _raced(self, result: Result) -> bool:
         try:
             return self.has_content(result.article.content_hash)
