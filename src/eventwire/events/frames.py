@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from eventwire.events.doc_facts import lower_words
 from eventwire.events.lexicon import Cues
 from eventwire.events.syntax import (
     children_with,
     conjuncts,
     direct_objects,
     inherited_subjects,
-    lower_words,
     surface_subject,
 )
 from eventwire.model import Status

@@ -19,12 +19,11 @@ from eventwire.events.arguments import (
     claims_responsibility,
     partitive,
 )
+from eventwire.events.doc_facts import entities_in, entity_of
 from eventwire.events.frames import Frame, frame_of
 from eventwire.events.lexicon import Condition, Cues, Lexicon, TriggerSense
 from eventwire.events.syntax import (
     direct_objects,
-    entities_in,
-    entity_of,
     hyphenated_bounds,
     noun_phrase_bounds,
     prep_objects,

@@ -6,9 +6,7 @@ models (nsubj, nsubjpass, dobj, dative, agent, pobj, xcomp, ccomp, pcomp, conjâ€
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
@@ -289,62 +287,3 @@ def pronoun_antecedent(pronoun: Token) -> list[Token]:
             if plural == (len(subjects) > 1 or subjects[0].tag_ in {"NNS", "NNPS"}):
                 return subjects
     return []
-
-
-# Facts of a whole Doc that the stages ask about again and again, built once per Doc:
-# ``doc.ents`` (and ``Span.ents``, which filters it) walks the whole Doc and builds new
-# Span objects on every call, and every ``doc[i]`` builds a new Token. A handful of
-# Docs is kept (with strong references, so an id is never reused while cached).
-@dataclass(frozen=True, slots=True)
-class _DocFacts:
-    doc: Doc
-    ents: tuple[Span, ...]
-    entity_by_token: tuple[Span | None, ...]
-    lower: tuple[str, ...]  # token.lower_ of every token
-
-
-_FACTS_CACHE: dict[int, _DocFacts] = {}
-_FACTS_CACHE_SIZE = 8
-
-
-def _entities(doc: Doc) -> _DocFacts:
-    cached = _FACTS_CACHE.get(id(doc))
-    if cached is None or cached.doc is not doc:
-        ents = tuple(doc.ents)
-        by_token: list[Span | None] = [None] * len(doc)
-        for ent in ents:
-            for i in range(ent.start, ent.end):
-                by_token[i] = ent
-        if len(_FACTS_CACHE) >= _FACTS_CACHE_SIZE:
-            _FACTS_CACHE.pop(next(iter(_FACTS_CACHE)))
-        lower = tuple(token.lower_ for token in doc)
-        cached = _FACTS_CACHE[id(doc)] = _DocFacts(doc, ents, tuple(by_token), lower)
-    return cached
-
-
-def lower_words(doc: Doc) -> tuple[str, ...]:
-    """``token.lower_`` of every token of ``doc``, by token index."""
-    return _entities(doc).lower
-
-
-def entities(doc: Doc) -> tuple[Span, ...]:
-    """``doc.ents``, built once per Doc."""
-    return _entities(doc).ents
-
-
-def entities_in(span: Span) -> list[Span]:
-    """The entities wholly inside ``span`` (as ``span.ents``), in order."""
-    ents = _entities(span.doc).ents
-    first = bisect_left(ents, span.start, key=lambda ent: ent.start)
-    inside = []
-    for ent in ents[first:]:
-        if ent.start >= span.end:
-            break
-        if ent.end <= span.end:
-            inside.append(ent)
-    return inside
-
-
-def entity_of(token: Token) -> Span | None:
-    """The named entity ``token`` is part of, if any."""
-    return _entities(token.doc).entity_by_token[token.i]

@@ -15,8 +15,8 @@ from datetime import date
 
 from spacy.tokens import Doc, Span
 
+from eventwire.events.doc_facts import entities_in
 from eventwire.events.ontology import load_ontology
-from eventwire.events.syntax import entities_in
 from eventwire.model import Actor, Article, Event, Place, Sentence
 from eventwire.resolve.actors import ActorResolver
 from eventwire.resolve.dates import date_of

@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 from spacy.tokens import Span, Token
 
-from eventwire.events.syntax import conjuncts, entity_of
+from eventwire.events.doc_facts import entity_of
+from eventwire.events.syntax import conjuncts
 from eventwire.model import Actor
 from eventwire.resolve.discourse import PAIR_REACH, Discourse, Referent
 from eventwire.resolve.kb import Entry, KnowledgeBase, Person, RoleWord, fold

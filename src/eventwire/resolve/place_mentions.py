@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 
 from spacy.tokens import Doc, Span
 
-from eventwire.events.syntax import entities, hyphenated_bounds
+from eventwire.events.doc_facts import entities
+from eventwire.events.syntax import hyphenated_bounds
 from eventwire.model import Place
 from eventwire.resolve.kb import KnowledgeBase
 from eventwire.resolve.places import Gazetteer
