@@ -32,7 +32,7 @@ _DATA_FILES = ("countries", "organizations", "institutions", "groups", "people",
 
 # Names recur within and across articles, and every lookup folds its text: remembered
 # for the names seen most recently (bounded, so a long run does not grow with it).
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def fold(text: str) -> str:
     """Normalise a name for lookup: "The U.S. State Department" → "us state department"."""
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
