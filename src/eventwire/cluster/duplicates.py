@@ -1,6 +1,6 @@
 """Near-duplicate articles: syndicated and lightly edited copies of one story.
 
-Signature ``minhash.v1``: MinHash over word 3-grams of the lower-cased text, 128
+Signature ``minhash.v1``: MinHash over the set of word 3-grams of the lower-cased text, 128
 permutations (datasketch, scheme affine32, seed 1), CRC-32 as the base hash (the
 permutations do the mixing; SHA-1 per 3-gram cost more than all the rest).
 Signatures are stored in ``article_signatures``, and the LSH bands of the originals'
@@ -51,11 +51,7 @@ _WORD = re.compile(r"\w+")
 @cache
 def _permutations() -> Any:
     # Computing the permutations costs more than hashing a whole article: do it once.
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32", hashfunc=_crc32).permutations
-
-
-def _crc32(data: bytes) -> int:
-    return zlib.crc32(data)
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32", hashfunc=zlib.crc32).permutations
 
 
 def _minhash() -> MinHash:
@@ -64,7 +60,7 @@ def _minhash() -> MinHash:
         seed=1,
         scheme="affine32",
         permutations=_permutations(),
-        hashfunc=_crc32,
+        hashfunc=zlib.crc32,
     )
 
 
@@ -75,7 +71,8 @@ def signature(text: str) -> MinHash | None:
     if len(shingles) < MIN_SHINGLES:
         return None
     minhash = _minhash()
-    minhash.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+    # The minimum over a set does not depend on its order: no sort needed.
+    minhash.update_batch([s.encode("utf-8") for s in shingles])
     return minhash
 
 

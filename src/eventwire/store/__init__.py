@@ -77,6 +77,10 @@ def _sqlite_connect(connection: Any, _record: ConnectionPoolEntry) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # 32 MB of page cache instead of SQLite's 2 MB: ingest updates a dozen indexes per
+    # article, and re-reading their pages cost storing and clustering 12% of their time
+    # (16 MB did as well on 2,000 articles; the database grows, so some room is kept).
+    cursor.execute("PRAGMA cache_size=-32768")
     cursor.close()
 
 
