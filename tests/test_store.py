@@ -25,7 +25,8 @@ from eventwire.model import Actor, Event, RawDocument, Result
 from eventwire.pipeline import Pipeline, process
 from eventwire.store import EventFilter, Store, open_store
 from eventwire.store.migrations import MIGRATIONS, migrate
-from eventwire.store.schema import schema_migrations
+from eventwire.store.rows import COLUMNS, ROW_TABLES, as_values, row_values, rows_of
+from eventwire.store.schema import metadata, schema_migrations
 
 FIRST_TEXT = (
     "Russian forces shelled Kharkiv on Monday, Ukrainian officials said. "
@@ -141,6 +142,33 @@ def test_add_stores_the_article_and_all_its_rows(store: Store, first: Result) ->
         article.text,
         article.published,
     )
+
+
+def test_the_values_of_each_row_name_columns_of_its_table() -> None:
+    # Rows are written as bare values in rows.COLUMNS order: a column renamed or added
+    # to the schema must show up here, not as values stored under the wrong name.
+    filled_later = {
+        "articles": {"duplicate_of"},  # near-duplicate detection
+        "events": {"cluster_key"},  # clustering
+        "event_links": {"id"},  # the database numbers them
+    }
+    for table, columns in COLUMNS.items():
+        in_schema = [c.name for c in metadata.tables[table].columns]
+        assert len(set(columns)) == len(columns), table
+        assert set(columns) <= set(in_schema), table
+        assert set(in_schema) - set(columns) == filled_later.get(table, set()), table
+    assert set(COLUMNS) == set(ROW_TABLES)
+
+
+def test_rows_keyed_by_name_and_rows_as_values_are_the_same_rows(first: Result) -> None:
+    values = row_values(first)
+    by_name = rows_of(first)
+    for table in ROW_TABLES:
+        assert as_values(table, by_name[table]) == values[table]
+    (event_row,) = [r for r in by_name["events"] if r["id"] == first.events[0].id]
+    assert event_row["type"] == first.events[0].type
+    assert event_row["sentence_idx"] == first.events[0].sentence.index
+    assert by_name["articles"][0]["text"] == first.article.text
 
 
 @pytest.mark.slow

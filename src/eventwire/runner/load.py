@@ -22,6 +22,7 @@ from eventwire.errors import RunnerError
 from eventwire.model import InputError
 from eventwire.runner.ray_data import SHARD_COLUMNS, shard_paths
 from eventwire.store import ArticleRows, Store
+from eventwire.store.rows import as_values
 
 __all__ = ["LoadSummary", "load_shards", "read_shards"]
 
@@ -103,7 +104,8 @@ def load_shards(
                 on_error(error)
                 continue
             summary.articles += 1
-            yield row["content_hash"], json.loads(row["rows"])
+            tables = json.loads(row["rows"])
+            yield row["content_hash"], {name: as_values(name, tables[name]) for name in tables}
 
     before = store.counts()
     summary.stored = store.load_rows(articles(), batch)

@@ -32,7 +32,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from eventwire.errors import StoreError
 from eventwire.model import Cluster, Event, Result
 from eventwire.store import schema
-from eventwire.store.bulk import bulk_insert
+from eventwire.store.bulk import insert_values
 from eventwire.store.clusters import (
     ClusterFilter,
     cluster_query,
@@ -53,7 +53,7 @@ from eventwire.store.exporting import (
 from eventwire.store.migrations import migrate
 from eventwire.store.queries import EventFilter, event_query
 from eventwire.store.reading import chunks, load_events, stream_events
-from eventwire.store.rows import ROW_TABLES, rows_of
+from eventwire.store.rows import COLUMNS, ROW_TABLES, Values, row_values
 from eventwire.store.summaries import (
     ActorCount,
     ActorSummary,
@@ -137,8 +137,9 @@ def _drop_indexes(connection: Connection) -> list[Index]:
     return dropped
 
 
-# One article's rows by table (rows_of), with its content hash: what a bulk load writes.
-ArticleRows = tuple[str, dict[str, list[dict[str, Any]]]]
+# One article's rows by table (row_values: values in rows.COLUMNS order), with its
+# content hash: what a bulk load writes.
+ArticleRows = tuple[str, dict[str, list[Values]]]
 
 
 def _load(connection: Connection, results: Sequence[ArticleRows]) -> int:
@@ -152,7 +153,7 @@ def _load(connection: Connection, results: Sequence[ArticleRows]) -> int:
         return 0
     articles = schema.articles
     hashes = sorted({content for content, _ in results})
-    ids = sorted({rows["articles"][0]["id"] for _, rows in results})
+    ids = sorted({rows["articles"][0][0] for _, rows in results})  # id is the first value
     by_content: dict[str, str] = {}  # content hash → id, of what is (to be) stored
     by_id: dict[str, str] = {}  # id → content hash
     for column, keys in ((articles.c.content_hash, hashes), (articles.c.id, ids)):
@@ -166,9 +167,9 @@ def _load(connection: Connection, results: Sequence[ArticleRows]) -> int:
                 by_content[content] = article_id
                 by_id[article_id] = content
     stored_before = set(by_id)
-    fresh: dict[str, dict[str, list[dict[str, Any]]]] = {}  # id → rows, in storing order
+    fresh: dict[str, dict[str, list[Values]]] = {}  # id → rows, in storing order
     for content, rows in results:
-        article_id = rows["articles"][0]["id"]
+        article_id = rows["articles"][0][0]
         if content in by_content:
             continue
         if article_id in by_id:  # same id, new content: the new version replaces the old
@@ -178,13 +179,13 @@ def _load(connection: Connection, results: Sequence[ArticleRows]) -> int:
         by_content[content], by_id[article_id] = article_id, content
     for article_id in sorted(stored_before & set(fresh)):
         Store._remove_article(connection, article_id)
-    tables: dict[str, list[dict[str, Any]]] = {t: [] for t in ROW_TABLES}
+    tables: dict[str, list[Values]] = {t: [] for t in ROW_TABLES}
     for rows in fresh.values():
         for table, items in rows.items():
             tables[table].extend(items)
     for table in ROW_TABLES:
-        bulk_insert(connection, schema.metadata.tables[table], tables[table])
-    apply_corrections(connection, [r["id"] for r in tables["events"]])
+        insert_values(connection, schema.metadata.tables[table], COLUMNS[table], tables[table])
+    apply_corrections(connection, [row[0] for row in tables["events"]])  # id is the first value
     return len(fresh)
 
 
@@ -277,10 +278,10 @@ class Store:
         ).first()
         if existing is not None:  # same id, new content: the new version replaces it
             self._remove_article(connection, existing.id)
-        rows = rows_of(result)
+        rows = row_values(result)
         for table in ROW_TABLES:
             # The driver's own bulk path: SQLAlchemy's executemany converts each value.
-            bulk_insert(connection, schema.metadata.tables[table], rows[table])
+            insert_values(connection, schema.metadata.tables[table], COLUMNS[table], rows[table])
         apply_corrections(connection, [e.id for e in result.events])
         return True
 
@@ -309,7 +310,7 @@ class Store:
 
     def add_many(self, results: Iterable[Result], batch: int = 5000) -> int:
         """Bulk load: :meth:`load_rows` of each result's rows."""
-        return self.load_rows(((r.article.content_hash, rows_of(r)) for r in results), batch)
+        return self.load_rows(((r.article.content_hash, row_values(r)) for r in results), batch)
 
     def load_rows(self, articles: Iterable[ArticleRows], batch: int = 5000) -> int:
         """Bulk load articles given as their rows: one transaction per ``batch`` articles,

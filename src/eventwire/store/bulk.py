@@ -35,7 +35,15 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[Mapping[str
     names = [c.name for c in table.columns if c.name in rows[0]]
     pick = itemgetter(*names)  # every row of one table has the same keys
     values = [pick(row) for row in rows] if len(names) > 1 else [(pick(row),) for row in rows]
+    insert_values(connection, table, names, values)
 
+
+def insert_values(
+    connection: Connection, table: Table, names: Sequence[str], values: Sequence[Sequence[Any]]
+) -> None:
+    """Insert rows given as values in the order of the columns ``names`` into ``table``."""
+    if not values:
+        return
     quoted = ", ".join(f'"{name}"' for name in names)
     driver = connection.connection.driver_connection
     assert driver is not None  # inside a transaction the DBAPI connection is open

@@ -20,10 +20,10 @@ from sqlalchemy import Connection, delete, select, update
 
 from eventwire.errors import ConfigError, StoreError
 from eventwire.model import STATUSES
-from eventwire.store.bulk import bulk_insert
+from eventwire.store.bulk import insert_values
 from eventwire.store.clusters import release_clusters
 from eventwire.store.reading import chunks, load_events
-from eventwire.store.rows import link_rows
+from eventwire.store.rows import COLUMNS, link_values
 from eventwire.store.schema import corrections, event_actors, event_links, events
 from eventwire.store.summaries import load_ontology
 
@@ -249,8 +249,8 @@ def _relink(connection: Connection, event_ids: Sequence[str]) -> None:
     for chunk in chunks(event_ids):
         connection.execute(delete(event_links).where(event_links.c.event_id.in_(chunk)))
         rows = connection.execute(select(events).where(events.c.id.in_(chunk))).mappings().all()
-        links = [link for event in load_events(connection, rows) for link in link_rows(event)]
-        bulk_insert(connection, event_links, links)
+        links = [link for event in load_events(connection, rows) for link in link_values(event)]
+        insert_values(connection, event_links, COLUMNS["event_links"], links)
 
 
 def history(connection: Connection, event_id: str) -> list[CorrectionEntry]:

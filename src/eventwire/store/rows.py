@@ -24,93 +24,80 @@ ROW_TABLES = (
 )
 
 
-def article_row(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "content_hash": article.content_hash,
-        "source": article.source,
-        "url": article.url,
-        "title": article.title,
-        "summary": article.summary,
-        "section": article.section,
-        "author": article.author,
-        "published": article.published,
-        "dateline": json.dumps(list(article.dateline)),
-        "agency": article.agency,
-        "language": article.language,
-        "comment_count": article.comment_count,
-        "site_name": article.site_name,
-        "extractor": article.extractor,
-        "text": article.text,
-        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
+# The columns each table's rows give, in the order of their values (``row_values``).
+_ACTOR_COLUMNS = ("text", "start", "end", "name", "code", "sector", "kb_id", "rule", "antecedent")
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": (
+        "id", "content_hash", "source", "url", "title", "summary", "section", "author",
+        "published", "dateline", "agency", "language", "comment_count", "site_name",
+        "extractor", "text", "ingested_at",
+    ),
+    "sentences": ("article_id", "idx", "start", "end", "text"),
+    "events": (
+        "id", "article_id", "sentence_idx", "type", "mode", "context", "status", "reciprocal",
+        "about", "trigger_text", "trigger_start", "trigger_end", "date_value",
+        "date_precision", "date_text", "date_basis", "place_text", "place_start", "place_end",
+        "place_name", "place_country", "geonameid", "lat", "lon", "place_precision",
+        "place_basis", "confidence", "rule", "extractor", "cluster_id", "correction",
+    ),
+    "event_actors": ("event_id", "role", "position", *_ACTOR_COLUMNS),
+    "event_links": (
+        "event_id", "code", "role", "other", "date_value", "type", "mode", "cluster_id",
+        "first", "anchor",
+    ),
+    "mentions": ("article_id", "position", *_ACTOR_COLUMNS),
+    "places": (
+        "article_id", "position", "text", "start", "end", "name", "country", "geonameid",
+        "lat", "lon", "precision", "basis",
+    ),
+}  # fmt: skip
+
+Values = tuple[Any, ...]
 
 
-def _actor_fields(actor: Actor) -> dict[str, Any]:
-    return {
-        "text": actor.text,
-        "start": actor.start,
-        "end": actor.end,
-        "name": actor.name,
-        "code": actor.code,
-        "sector": actor.sector,
-        "kb_id": actor.kb_id,
-        "rule": actor.rule,
-        "antecedent": actor.antecedent,
-    }
+def _json_list(items: tuple[str, ...]) -> str:
+    return json.dumps(list(items)) if items else "[]"  # most are empty: skip the encoder
 
 
-def event_row(event: Event) -> dict[str, Any]:
-    place, day = event.location, event.date
-    return {
-        "id": event.id,
-        "article_id": event.article_id,
-        "sentence_idx": event.sentence.index,
-        "type": event.type,
-        "mode": event.mode,
-        "context": json.dumps(list(event.context)),
-        "status": event.status,
-        "reciprocal": event.reciprocal,
-        "about": event.about,
-        "trigger_text": event.trigger.text,
-        "trigger_start": event.trigger.start,
-        "trigger_end": event.trigger.end,
-        "date_value": day.value,
-        "date_precision": day.precision,
-        "date_text": day.text,
-        "date_basis": day.basis,
-        "place_text": place.text,
-        "place_start": place.start,
-        "place_end": place.end,
-        "place_name": place.name,
-        "place_country": place.country,
-        "geonameid": place.geonameid,
-        "lat": place.lat,
-        "lon": place.lon,
-        "place_precision": place.precision,
-        "place_basis": place.basis,
-        "confidence": event.confidence,
-        "rule": event.rule,
-        "extractor": event.extractor,
-        "cluster_id": event.cluster_id,
-        "correction": event.correction,
-    }
+def _article_values(article: Article) -> Values:
+    return (
+        article.id, article.content_hash, article.source, article.url, article.title,
+        article.summary, article.section, article.author, article.published,
+        _json_list(article.dateline), article.agency, article.language, article.comment_count,
+        article.site_name, article.extractor, article.text,
+        datetime.now(UTC).isoformat(timespec="seconds"),
+    )  # fmt: skip
 
 
-def link_rows(event: Event) -> list[dict[str, Any]]:
-    """The event_links rows of one event (see schema.event_links)."""
+def _actor_values(actor: Actor) -> Values:
+    return (
+        actor.text, actor.start, actor.end, actor.name, actor.code, actor.sector,
+        actor.kb_id, actor.rule, actor.antecedent,
+    )  # fmt: skip
+
+
+def _event_values(event: Event) -> Values:
+    place, day, trigger = event.location, event.date, event.trigger
+    return (
+        event.id, event.article_id, event.sentence.index, event.type, event.mode,
+        _json_list(event.context), event.status, event.reciprocal, event.about,
+        trigger.text, trigger.start, trigger.end,
+        day.value, day.precision, day.text, day.basis,
+        place.text, place.start, place.end, place.name, place.country, place.geonameid,
+        place.lat, place.lon, place.precision, place.basis,
+        event.confidence, event.rule, event.extractor, event.cluster_id, event.correction,
+    )  # fmt: skip
+
+
+def link_values(event: Event) -> list[Values]:
+    """The event_links rows of one event (see schema.event_links), columns as in
+    ``COLUMNS["event_links"]``."""
     if event.correction == "rejected":
         return []
     actors: list[str | None] = list(dict.fromkeys(a.code for a in event.actor if a.code))
     recipients: list[str | None] = list(dict.fromkeys(a.code for a in event.recipient if a.code))
-    common = {
-        "event_id": event.id,
-        "date_value": event.date.value,
-        "type": event.type,
-        "mode": event.mode,
-        "cluster_id": event.cluster_id,
-        "anchor": 0,  # set by clustering
-    }
+    common = (event.date.value, event.type, event.mode, event.cluster_id)
+    event_id = event.id
     rows = []
     if event.reciprocal:
         # "Russia and Belarus held talks": every party acts, each with the others.
@@ -118,71 +105,68 @@ def link_rows(event: Event) -> list[dict[str, Any]]:
         for code in parties:
             others = [p for p in parties if p != code] or [None]
             for n, other in enumerate(others):
-                rows.append(
-                    {**common, "code": code, "role": "actor", "other": other, "first": int(n == 0)}
-                )
+                rows.append((event_id, code, "actor", other, *common, int(n == 0), 0))
         return rows
     for role, codes, others in (("actor", actors, recipients), ("recipient", recipients, actors)):
         for code in codes:
             for n, other in enumerate(others or [None]):
-                rows.append(
-                    {**common, "code": code, "role": role, "other": other, "first": int(n == 0)}
-                )
+                # anchor (the last value) is set by clustering
+                rows.append((event_id, code, role, other, *common, int(n == 0), 0))
     return rows
 
 
-def rows_of(result: Result) -> dict[str, list[dict[str, Any]]]:
-    """Every row one result writes, by table name."""
+def row_values(result: Result) -> dict[str, list[Values]]:
+    """Every row one result writes, by table name, as values in ``COLUMNS`` order."""
     article = result.article
-    event_actor_rows = []
+    article_id = article.id
+    event_actors = []
     for event in result.events:
         for role in ROLES:
             for position, actor in enumerate(getattr(event, role)):
-                event_actor_rows.append(
-                    {
-                        "event_id": event.id,
-                        "role": role,
-                        "position": position,
-                        **_actor_fields(actor),
-                    }
-                )
+                event_actors.append((event.id, role, position, *_actor_values(actor)))
     return {
-        "articles": [article_row(article)],
-        "sentences": [
-            {
-                "article_id": article.id,
-                "idx": s.index,
-                "start": s.start,
-                "end": s.end,
-                "text": s.text,
-            }
-            for s in result.sentences
-        ],
-        "events": [event_row(e) for e in result.events],
-        "event_actors": event_actor_rows,
-        "event_links": [row for e in result.events for row in link_rows(e)],
-        "mentions": [
-            {"article_id": article.id, "position": i, **_actor_fields(a)}
-            for i, a in enumerate(result.mentions)
-        ],
+        "articles": [_article_values(article)],
+        "sentences": [(article_id, s.index, s.start, s.end, s.text) for s in result.sentences],
+        "events": [_event_values(e) for e in result.events],
+        "event_actors": event_actors,
+        "event_links": [row for e in result.events for row in link_values(e)],
+        "mentions": [(article_id, i, *_actor_values(a)) for i, a in enumerate(result.mentions)],
         "places": [
-            {
-                "article_id": article.id,
-                "position": i,
-                "text": p.text,
-                "start": p.start,
-                "end": p.end,
-                "name": p.name,
-                "country": p.country,
-                "geonameid": p.geonameid,
-                "lat": p.lat,
-                "lon": p.lon,
-                "precision": p.precision,
-                "basis": p.basis,
-            }
+            (
+                article_id,
+                i,
+                p.text,
+                p.start,
+                p.end,
+                p.name,
+                p.country,
+                p.geonameid,
+                p.lat,
+                p.lon,
+                p.precision,
+                p.basis,
+            )
             for i, p in enumerate(result.places)
         ],
     }
+
+
+def as_dicts(table: str, values: list[Values]) -> list[dict[str, Any]]:
+    """Rows of ``table`` keyed by column name (for JSON shards and readers)."""
+    columns = COLUMNS[table]
+    return [dict(zip(columns, row, strict=True)) for row in values]
+
+
+def as_values(table: str, rows: list[dict[str, Any]]) -> list[Values]:
+    """Rows keyed by column name, as values in ``COLUMNS`` order (a column the rows
+    lack, as in shards written before it existed, is NULL)."""
+    columns = COLUMNS[table]
+    return [tuple(row.get(name) for name in columns) for row in rows]
+
+
+def rows_of(result: Result) -> dict[str, list[dict[str, Any]]]:
+    """Every row one result writes, by table name, keyed by column name."""
+    return {table: as_dicts(table, values) for table, values in row_values(result).items()}
 
 
 def actor_from_row(row: Mapping[Any, Any]) -> Actor:
