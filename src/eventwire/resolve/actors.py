@@ -267,6 +267,16 @@ def _person_in(span: Span, kb: KnowledgeBase) -> Span | None:
     return None
 
 
+def _title_role(titles: list[Token], kb: KnowledgeBase) -> RoleWord | None:
+    """The role the words before a name give, from the longest known ending:
+    "Presidential spokesman Bayo Adeyemi" is a spokesman."""
+    for start in range(len(titles)):
+        role = kb.role(" ".join(t.text for t in titles[start:]))
+        if role is not None:
+            return role
+    return None
+
+
 def _country_of_modifiers(tokens: list[Token], kb: KnowledgeBase) -> list[str]:
     codes: list[str] = []
     for token in tokens:
@@ -492,7 +502,7 @@ class ActorResolver:
         before_name = [t for t in span if t.i < name_span.start]
         if role_word is None:
             titles = [t for t in before_name if t.dep_ in {"compound", "amod"} and not t.ent_type_]
-            role_word = self.kb.role(" ".join(t.text for t in titles)) if titles else None
+            role_word = _title_role(titles, self.kb)
             codes = codes or _country_of_modifiers(before_name, self.kb)
         code = codes[0] if codes else None
         sector = role_word.sector if role_word else None
@@ -568,7 +578,10 @@ class ActorResolver:
             )
             return Resolution(actors, Referent(actors, sentence, position, "body"))
         pair = any(t.lower_ in {"two", "both"} for t in span)
-        if head.lower_ in _STATE_WORDS or head.lemma_ in _STATE_WORDS | _LEADER_WORDS or pair:
+        generic = head.lower_ in _STATE_WORDS or head.lemma_ in _STATE_WORDS | _LEADER_WORDS
+        # "union leaders" names who they are; "the leaders" points back.
+        qualified = role_word != (self.kb.role(head.text) or self.kb.role(head.lemma_))
+        if (generic and not qualified) or pair:
             return None  # "the leaders", "the two countries", "both ministers": step 4
         if _is_plural(head):
             # "police", "protesters", "officials": a sector, and no state named
