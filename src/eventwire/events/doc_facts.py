@@ -50,6 +50,20 @@ def _lower(doc: Doc) -> tuple[str, ...]:
     return tuple(strings[int(key)] for key in doc.to_array("LOWER"))
 
 
+def _sentences(doc: Doc) -> tuple[tuple[Span, ...], tuple[int, ...]]:
+    sentences = tuple(doc.sents)
+    by_token = [0] * len(doc)
+    for number, sentence in enumerate(sentences):
+        by_token[sentence.start : sentence.end] = [number] * (sentence.end - sentence.start)
+    return sentences, tuple(by_token)
+
+
+def sentence_of(token: Token) -> Span:
+    """``token.sent``, which walks the Doc to the sentence's edges on every call."""
+    sentences, by_token = doc_fact(token.doc, "sentences", _sentences)
+    return sentences[by_token[token.i]]
+
+
 def entities(doc: Doc) -> tuple[Span, ...]:
     """``doc.ents``."""
     return doc_fact(doc, "ents", _ents)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from eventwire.events.doc_facts import lower_words
+from eventwire.events.doc_facts import lower_words, sentence_of
 from eventwire.events.lexicon import Cues
 from eventwire.events.syntax import (
     children_with,
@@ -301,7 +301,7 @@ _DOCUMENTS = frozenset(
 
 def _according_to(root: Token, cues: Cues, frame: Frame) -> None:
     """ "…, according to Reuters": the whole sentence is attributed."""
-    sentence = root.sent
+    sentence = sentence_of(root)
     if "according" not in lower_words(root.doc)[sentence.start : sentence.end]:
         return  # most sentences: no need to look at each token
     for token in sentence:

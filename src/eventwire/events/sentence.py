@@ -19,7 +19,7 @@ from eventwire.events.arguments import (
     claims_responsibility,
     partitive,
 )
-from eventwire.events.doc_facts import entities_in, entity_of
+from eventwire.events.doc_facts import entities_in, entity_of, sentence_of
 from eventwire.events.frames import Frame, frame_of
 from eventwire.events.lexicon import Condition, Cues, Lexicon, TriggerSense
 from eventwire.events.syntax import (
@@ -170,7 +170,7 @@ def _not_when(ent: Span) -> bool:
 
 def _time_expression(predicate: Token, trigger: Token) -> EventDate:
     """The DATE entity attached to the event's own clause, if any."""
-    sentence = predicate.sent
+    sentence = sentence_of(predicate)
     anchors = {predicate.i, trigger.i}
     for ent in entities_in(sentence):
         if ent.label_ != "DATE" or _not_when(ent):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 from spacy.tokens import Span, Token
 
-from eventwire.events.doc_facts import entity_of
+from eventwire.events.doc_facts import entity_of, sentence_of
 from eventwire.events.syntax import conjuncts
 from eventwire.model import Actor
 from eventwire.resolve.discourse import PAIR_REACH, Discourse, Referent
@@ -299,7 +299,9 @@ def _subject_starts(token: Token) -> frozenset[int]:
     if token.dep_ not in {"nsubj", "nsubjpass"}:
         return frozenset()
     return frozenset(
-        t.left_edge.idx for t in token.sent if t.dep_ in {"nsubj", "nsubjpass"} and t.i < token.i
+        t.left_edge.idx
+        for t in sentence_of(token)
+        if t.dep_ in {"nsubj", "nsubjpass"} and t.i < token.i
     )
 
 
