@@ -212,9 +212,18 @@ def _confidence(candidate: Candidate) -> float:
     return round(max(0.1, min(0.95, score)), 2)
 
 
+def _is_question(sentence: Span) -> bool:
+    # The last word, not sentence.text: spaCy builds a Span's text from all its tokens.
+    for index in range(sentence.end - 1, sentence.start - 1, -1):
+        token = sentence.doc[index]
+        if not token.is_space:
+            return token.text.endswith("?")
+    return False
+
+
 def sentence_candidates(sentence: Span, lexicon: Lexicon) -> list[Candidate]:
     """Trigger, arguments and frame of every event a sentence states."""
-    if sentence.text.rstrip().endswith("?"):
+    if _is_question(sentence):
         return []  # "Will Iran retaliate?": a question states no event
     triggers = find_triggers(sentence, lexicon)
     if not triggers:
