@@ -171,6 +171,18 @@ def test_rows_keyed_by_name_and_rows_as_values_are_the_same_rows(first: Result) 
     assert by_name["articles"][0]["text"] == first.article.text
 
 
+def test_stored_contents_names_only_the_hashes_already_stored(
+    store: Store, first: Result, other: Result
+) -> None:
+    store.add(first)
+    stored = first.article.content_hash
+    unknown = other.article.content_hash
+
+    assert store.stored_contents([unknown, stored, stored]) == {stored}
+    assert store.stored_contents([]) == set()
+    assert store.stored_contents([unknown]) == set()
+
+
 @pytest.mark.slow
 def test_adding_the_same_result_again_changes_nothing(store: Store, first: Result) -> None:
     store.add(first)

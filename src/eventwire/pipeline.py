@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Protocol
 
 from spacy.language import Language
@@ -169,12 +170,18 @@ def ingest(
     duplicates = DuplicateIndex()
 
     def new_only() -> Iterator[RawDocument | InputError]:
-        for document in documents:
-            if isinstance(document, RawDocument) and store.has_content(document.content_hash):
-                summary.unchanged += 1
-                on_article(None)
-                continue
-            yield document
+        # Looked up a parse batch at a time: one query per document cost more than the
+        # lookup itself.
+        pending = iter(documents)
+        while group := list(islice(pending, pipeline.settings.batch_size)):
+            hashes = [d.content_hash for d in group if isinstance(d, RawDocument)]
+            stored = store.stored_contents(hashes) if hashes else set()
+            for document in group:
+                if isinstance(document, RawDocument) and document.content_hash in stored:
+                    summary.unchanged += 1
+                    on_article(None)
+                    continue
+                yield document
 
     batch: list[Result] = []  # parsed, not stored yet
     stored: list[str] = []  # stored, not clustered yet

@@ -81,6 +81,10 @@ def _sqlite_connect(connection: Any, _record: ConnectionPoolEntry) -> None:
     # article, and re-reading their pages cost storing and clustering 12% of their time
     # (16 MB did as well on 2,000 articles; the database grows, so some room is kept).
     cursor.execute("PRAGMA cache_size=-32768")
+    # Checkpoint the write-ahead log at 40 MB instead of 4 MB: each checkpoint syncs
+    # the database file, and ingest waited on those syncs for a sixth of its storing
+    # time. Commits stay durable in the log either way.
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.close()
 
 
@@ -367,6 +371,16 @@ class Store:
                 select(schema.articles.c.id).where(schema.articles.c.content_hash == content_hash)
             ).first()
         return found is not None
+
+    def stored_contents(self, content_hashes: Sequence[str]) -> set[str]:
+        """Those of ``content_hashes`` whose content is stored (one query per chunk)."""
+        found: set[str] = set()
+        column = schema.articles.c.content_hash
+        query = select(column).where(column.in_(bindparam("keys", expanding=True)))
+        with self.reading("read articles") as connection:
+            for chunk in chunks(sorted(set(content_hashes))):
+                found.update(connection.execute(query, {"keys": list(chunk)}).scalars())
+        return found
 
     def counts(self) -> dict[str, int]:
         names = ("articles", "sentences", "events", "event_actors", "mentions")
