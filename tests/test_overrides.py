@@ -178,11 +178,6 @@ def test_a_missing_file_is_a_data_file_error_naming_the_file(tmp_path: Path) -> 
     assert path in str(raised.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="known issue: the message names the table but not the overrides file",
-)
 def test_a_table_of_the_wrong_shape_is_a_data_file_error_naming_the_file(
     tmp_path: Path,
 ) -> None:
@@ -192,11 +187,6 @@ def test_a_table_of_the_wrong_shape_is_a_data_file_error_naming_the_file(
     assert path in str(raised.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="known issue: a missing required field raises KeyError, not DataFileError",
-)
 @pytest.mark.parametrize(
     "text",
     [

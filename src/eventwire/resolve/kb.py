@@ -332,9 +332,23 @@ def load_knowledge_base(overrides: str = "") -> KnowledgeBase:
     """The packaged knowledge base, with a user's TOML overrides merged over it."""
     packaged = {name: _read_packaged(name) for name in _DATA_FILES}
     sources: list[Mapping[str, Any]] = list(packaged.values())
-    if overrides:
+    if not overrides:
+        kb = build_knowledge_base(sources)
+    else:
         sources.append(_read_overrides(overrides))
-    kb = build_knowledge_base(sources)
+        # The packaged files are checked by the tests: a failure here is the user's file.
+        try:
+            kb = build_knowledge_base(sources)
+        except DataFileError as exc:
+            raise DataFileError(f"{overrides}: knowledge-base overrides: {exc}") from exc
+        except KeyError as exc:
+            raise DataFileError(
+                f"{overrides}: knowledge-base overrides: an entry lacks the required field {exc}"
+            ) from exc
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise DataFileError(
+                f"{overrides}: knowledge-base overrides: an entry of the wrong shape ({exc})"
+            ) from exc
     for name, data in packaged.items():
         kb.sizes[name] = next((len(v) for v in data.values() if isinstance(v, list)), 0)
     return kb
